@@ -21,8 +21,8 @@ from contract_analyzer.ir.nodes import (
     TupleExpr,
     Unary,
     Update,
-    Variable,
     VarDecl,
+    Variable,
 )
 
 _ARRAY_MUTATORS = frozenset({"push", "pop"})
@@ -112,7 +112,9 @@ def _root_state(expr: Expr | None, aliases: dict[Variable, StateVariable]) -> St
         return None
 
 
-def root_state_variable(expr: Expr | None, aliases: dict[Variable, StateVariable] | None = None) -> StateVariable | None:
+def root_state_variable(
+    expr: Expr | None, aliases: dict[Variable, StateVariable] | None = None
+) -> StateVariable | None:
     """The state variable whose storage ``expr`` designates (``balances[a].x`` → ``balances``)."""
     return _root_state(expr, aliases or {})
 
@@ -161,7 +163,9 @@ def collect_accesses(
     return reads, writes
 
 
-def _call_write(call: Call, aliases: dict[Variable, StateVariable], writes: list[StateAccess]) -> None:
+def _call_write(
+    call: Call, aliases: dict[Variable, StateVariable], writes: list[StateAccess]
+) -> None:
     callee = call.callee
     if not isinstance(callee, Member):
         return
@@ -220,3 +224,15 @@ def is_written_by(expr: Expr) -> bool:
     if isinstance(parent, Update):
         return True
     return isinstance(parent, Unary) and parent.op == "delete"
+
+
+def is_self_update(ident: Identifier) -> bool:
+    """The identifier is read only to update itself: ``x += v``, ``x[k]++``, ``x[k] -= v``."""
+    child: Node = ident
+    parent = ident.parent
+    while isinstance(parent, Index | Member) and parent.base is child:
+        child = parent
+        parent = parent.parent
+    if isinstance(parent, Assignment):
+        return parent.target is child and parent.op != "="
+    return isinstance(parent, Update)

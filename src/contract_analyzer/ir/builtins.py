@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from contract_analyzer.ir.types import ADDRESS, ADDRESS_PAYABLE, BOOL, BYTES, BYTES32, UINT256, TypeName
+from contract_analyzer.ir.types import (
+    ADDRESS,
+    ADDRESS_PAYABLE,
+    BOOL,
+    BYTES,
+    BYTES32,
+    UINT256,
+    TypeName,
+)
 
 
 class Builtin:

@@ -8,6 +8,7 @@ on the objects so every detector reads the same answers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contract_analyzer.ir.nodes import Block, Expr, Node, Variable
@@ -394,6 +395,7 @@ class SourceUnit:
     syntax_hints: set[str] = field(default_factory=set)
     wrapped_fragment: bool = False
     version: VersionRange | None = None
+    disk_path: Path | None = None
 
     def __repr__(self) -> str:
         return f"SourceUnit({self.path})"

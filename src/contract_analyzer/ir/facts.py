@@ -39,7 +39,9 @@ from contract_analyzer.ir.resolve import unwrap_chain
 if TYPE_CHECKING:
     from contract_analyzer.ir.project import Project
 
-_MUTEX_NAME = re.compile(r"non_?reentrant|no_?reentran|reentrancy|mutex|^lock$|locked|guard", re.IGNORECASE)
+_MUTEX_NAME = re.compile(
+    r"non_?reentrant|no_?reentran|reentrancy|mutex|^lock$|locked|guard", re.IGNORECASE
+)
 
 
 class ExternalCall:
@@ -185,18 +187,23 @@ def _direct_facts(callable_: Callable) -> FunctionFacts:
         return facts
     for call in index.calls:
         kind = call.kind
-        if kind == "internal" and isinstance(call.target, Function):
-            facts.internal_calls.append((call, call.target))
-        elif kind == "library" and isinstance(call.target, Function) and call.target.body is not None:
+        if (kind == "internal" and isinstance(call.target, Function)) or (
+            kind == "library" and isinstance(call.target, Function) and call.target.body is not None
+        ):
             facts.internal_calls.append((call, call.target))
         ext = _external_call(call, callable_)
         if ext is not None:
             facts.external_calls.append(ext)
             if ext.sends_ether:
                 facts.ether_out.append(call)
-        elif kind == "builtin" and isinstance(call.callee, Identifier) and call.callee.name in (
-            "selfdestruct",
-            "suicide",
+        elif (
+            kind == "builtin"
+            and isinstance(call.callee, Identifier)
+            and call.callee.name
+            in (
+                "selfdestruct",
+                "suicide",
+            )
         ):
             facts.ether_out.append(call)
     facts.aliases = storage_aliases(callable_)
@@ -216,7 +223,9 @@ def _external_call(call: Call, owner: Callable) -> ExternalCall | None:
         value = call.options.get("value")
         if name in ETHER_TRANSFERS and call.args:
             value = call.args[0]
-        return ExternalCall(name, call, callee.base, value, call.options.get("gas"), None, None, owner)
+        return ExternalCall(
+            name, call, callee.base, value, call.options.get("gas"), None, None, owner
+        )
     if kind == "external":
         callee = call.callee
         if isinstance(callee, Call):
@@ -237,7 +246,9 @@ def _external_call(call: Call, owner: Callable) -> ExternalCall | None:
     if kind == "new":
         callee = call.callee
         if isinstance(callee, New) and callee.type_name.kind == "user":
-            return ExternalCall("new", call, None, call.options.get("value"), None, None, None, owner)
+            return ExternalCall(
+                "new", call, None, call.options.get("value"), None, None, None, owner
+            )
     return None
 
 
@@ -311,12 +322,12 @@ def is_mutex_modifier(modifier: Modifier) -> bool:
                 after.add(target.ref)
     for call in index.calls:
         # OpenZeppelin style: _nonReentrantBefore(); _; _nonReentrantAfter();
-        target = call.target
-        if call.kind == "internal" and isinstance(target, Function) and target.facts is not None:
-            written = {a.var for a in target.facts.state_writes}
+        callee = call.target
+        if call.kind == "internal" and isinstance(callee, Function) and callee.facts is not None:
+            written = {a.var for a in callee.facts.state_writes}
             read_checked = set()
-            if target.body is not None and target.index is not None:
-                for stmt in target.index.statements:
+            if callee.body is not None and callee.index is not None:
+                for stmt in callee.index.statements:
                     for expr, _truth in facts_of(stmt.conditions):
                         for node in expr.walk():
                             if isinstance(node, Identifier) and isinstance(node.ref, StateVariable):

@@ -41,7 +41,10 @@ PRIVILEGED_NAME = re.compile(
     r"minter|operator|keeper|manager|controller|dao|council|multisig|trusted|permission|ward",
     re.IGNORECASE,
 )
-_NOT_ACCESS = re.compile(r"reentran|paused|notpaused|initializ|lock|mutex|valid|check(?!owner|role|admin|auth)", re.IGNORECASE)
+_NOT_ACCESS = re.compile(
+    r"reentran|paused|notpaused|initializ|lock|mutex|valid|check(?!owner|role|admin|auth)",
+    re.IGNORECASE,
+)
 _SENDER_FUNCTIONS = frozenset({"_msgSender", "msgSender", "_sender", "sender"})
 _MAX_DEPTH = 4
 
@@ -86,12 +89,22 @@ class GuardAnalysis:
             if isinstance(ref, Modifier):
                 found = self.enforced_by(ref, frozenset(), 0)
                 for guard in found:
-                    guards.append(Guard(guard.kind, guard.node, f"modifier {ref.name}", guard.confidence))
-                if not found and PRIVILEGED_NAME.search(ref.name) and not _NOT_ACCESS.search(ref.name):
+                    guards.append(
+                        Guard(guard.kind, guard.node, f"modifier {ref.name}", guard.confidence)
+                    )
+                if (
+                    not found
+                    and PRIVILEGED_NAME.search(ref.name)
+                    and not _NOT_ACCESS.search(ref.name)
+                ):
                     # a modifier named like a guard whose check we cannot read
                     if _has_opaque_check(ref):
                         guards.append(Guard("modifier_name", None, f"modifier {ref.name}", "low"))
-            elif ref is None and PRIVILEGED_NAME.search(invocation.name) and not _NOT_ACCESS.search(invocation.name):
+            elif (
+                ref is None
+                and PRIVILEGED_NAME.search(invocation.name)
+                and not _NOT_ACCESS.search(invocation.name)
+            ):
                 guards.append(Guard("modifier_name", None, f"modifier {invocation.name}", "medium"))
         guards.extend(self.enforced_by(function, frozenset(), 0))
         return guards
@@ -102,13 +115,20 @@ class GuardAnalysis:
         return self._guards_in_conditions(stmt.conditions, scope_callable, frozenset(), 0, "body")
 
     # ------------------------------------------------------------------ core
-    def enforced_by(self, callable_: Callable, sender_params: frozenset[int], depth: int) -> list[Guard]:
+    def enforced_by(
+        self, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> list[Guard]:
         """Guards that hold whenever ``callable_`` completes (for a modifier: when it
         reaches ``_``). ``sender_params`` are indexes of parameters that carry the caller."""
         key = (id(callable_), sender_params)
         if key in self._enforced:
             return self._enforced[key]
-        if key in self._in_progress or depth > _MAX_DEPTH or callable_.body is None or callable_.index is None:
+        if (
+            key in self._in_progress
+            or depth > _MAX_DEPTH
+            or callable_.body is None
+            or callable_.index is None
+        ):
             return []
         self._in_progress.add(key)
         guards: list[Guard] = []
@@ -116,11 +136,17 @@ class GuardAnalysis:
             placeholders = callable_.index.placeholders
             if placeholders:
                 conds = placeholders[0].conditions
-                guards.extend(self._guards_in_conditions(conds, callable_, sender_params, depth, "modifier"))
-                guards.extend(self._guards_in_calls_before(callable_, placeholders[0], sender_params, depth))
+                guards.extend(
+                    self._guards_in_conditions(conds, callable_, sender_params, depth, "modifier")
+                )
+                guards.extend(
+                    self._guards_in_calls_before(callable_, placeholders[0], sender_params, depth)
+                )
         else:
             conds = _exit_conditions(callable_.body)
-            guards.extend(self._guards_in_conditions(conds, callable_, sender_params, depth, "body"))
+            guards.extend(
+                self._guards_in_conditions(conds, callable_, sender_params, depth, "body")
+            )
             guards.extend(self._guards_in_calls_before(callable_, None, sender_params, depth))
         self._in_progress.discard(key)
         self._enforced[key] = guards
@@ -152,7 +178,12 @@ class GuardAnalysis:
         return guards
 
     def _guards_in_conditions(
-        self, conds: Conditions, callable_: Callable, sender_params: frozenset[int], depth: int, source: str
+        self,
+        conds: Conditions,
+        callable_: Callable,
+        sender_params: frozenset[int],
+        depth: int,
+        source: str,
     ) -> list[Guard]:
         guards: list[Guard] = []
         for expr, truth in facts_of(conds):
@@ -162,7 +193,12 @@ class GuardAnalysis:
         return guards
 
     def access_kind(
-        self, expr: Expr, truth: bool, callable_: Callable, sender_params: frozenset[int], depth: int
+        self,
+        expr: Expr,
+        truth: bool,
+        callable_: Callable,
+        sender_params: frozenset[int],
+        depth: int,
     ) -> str | None:
         """What access check ``expr`` (known to be ``truth``) is, if any."""
         if isinstance(expr, Binary) and expr.op in ("==", "!="):
@@ -179,7 +215,9 @@ class GuardAnalysis:
                 return self._compared_with(other, callable_)
             # flags[msg.sender] == true / wards[msg.sender] == 1
             for mine, other in (sides, sides[::-1]):
-                if isinstance(other, Literal) and self._is_sender_flag(mine, callable_, sender_params, depth):
+                if isinstance(other, Literal) and self._is_sender_flag(
+                    mine, callable_, sender_params, depth
+                ):
                     if (other.value in ("true", "1")) == positive:
                         return "role"
                     if other.value in ("false", "0") and not positive:
@@ -193,7 +231,9 @@ class GuardAnalysis:
             return self._call_check(expr, callable_, sender_params, depth)
         return None
 
-    def _call_check(self, call: Call, callable_: Callable, sender_params: frozenset[int], depth: int) -> str | None:
+    def _call_check(
+        self, call: Call, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> str | None:
         target = call.target
         if call.kind in ("internal", "library", "external") and isinstance(target, Function):
             params = self._sender_params_of_call(call, target, callable_, sender_params)
@@ -202,16 +242,26 @@ class GuardAnalysis:
             result = self.returns_access(target, params, depth + 1)
             if result is not None:
                 return result
-        name = call.callee.member if isinstance(call.callee, Member) else (
-            call.callee.name if isinstance(call.callee, Identifier) else ""
+        name = (
+            call.callee.member
+            if isinstance(call.callee, Member)
+            else (call.callee.name if isinstance(call.callee, Identifier) else "")
         )
-        has_sender_arg = any(self._sender_kind(a, callable_, sender_params, depth) for a in call.args)
-        if PRIVILEGED_NAME.search(name) and not _NOT_ACCESS.search(name) and (has_sender_arg or not call.args):
+        has_sender_arg = any(
+            self._sender_kind(a, callable_, sender_params, depth) for a in call.args
+        )
+        if (
+            PRIVILEGED_NAME.search(name)
+            and not _NOT_ACCESS.search(name)
+            and (has_sender_arg or not call.args)
+        ):
             if target is None or not isinstance(target, Function) or target.body is None:
                 return "role"
         return None
 
-    def returns_access(self, function: Function, sender_params: frozenset[int], depth: int) -> str | None:
+    def returns_access(
+        self, function: Function, sender_params: frozenset[int], depth: int
+    ) -> str | None:
         """``function`` returns the result of an access check (``return msg.sender == owner``)."""
         key = (id(function), sender_params)
         if key in self._returns:
@@ -230,7 +280,9 @@ class GuardAnalysis:
             for assignment in function.index.assignments:
                 target = assignment.target
                 if isinstance(target, Identifier) and target.ref is function.returns[0]:
-                    result = self.access_kind(assignment.value, True, function, sender_params, depth)
+                    result = self.access_kind(
+                        assignment.value, True, function, sender_params, depth
+                    )
                     if result is not None:
                         break
         self._in_progress.discard(key)
@@ -244,11 +296,14 @@ class GuardAnalysis:
         indexes = [
             i
             for i, arg in enumerate(call.args)
-            if i < len(target.params) and self._sender_kind(arg, callable_, sender_params, 0) == "sender"
+            if i < len(target.params)
+            and self._sender_kind(arg, callable_, sender_params, 0) == "sender"
         ]
         return frozenset(indexes)
 
-    def _sender_kind(self, expr: Expr, callable_: Callable, sender_params: frozenset[int], depth: int) -> str | None:
+    def _sender_kind(
+        self, expr: Expr, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> str | None:
         """``sender`` if ``expr`` is the caller, ``tx_origin`` for ``tx.origin``."""
         name = dotted_name(expr)
         if name == "msg.sender":
@@ -284,13 +339,17 @@ class GuardAnalysis:
             return "owner"
         return "caller_match"
 
-    def _is_sender_flag(self, expr: Expr, callable_: Callable, sender_params: frozenset[int], depth: int) -> bool:
+    def _is_sender_flag(
+        self, expr: Expr, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> bool:
         """``expr`` is a lookup of the caller in a state mapping (``admins[msg.sender]``)."""
         keyed_by_sender = False
         node: Expr = expr
         while isinstance(node, Index | Member):
-            if isinstance(node, Index) and node.index is not None and self._sender_kind(
-                node.index, callable_, sender_params, depth
+            if (
+                isinstance(node, Index)
+                and node.index is not None
+                and self._sender_kind(node.index, callable_, sender_params, depth)
             ):
                 keyed_by_sender = True
             node = node.base
@@ -314,7 +373,11 @@ def _involves_state(expr: Expr, callable_: Callable) -> bool:
                 return True
             if isinstance(ref, Variable) and ref.kind == "local" and callable_.index is not None:
                 for assignment in _local_definitions(ref, callable_):
-                    if assignment is not None and assignment is not expr and _involves_state(assignment, callable_):
+                    if (
+                        assignment is not None
+                        and assignment is not expr
+                        and _involves_state(assignment, callable_)
+                    ):
                         return True
         if isinstance(node, Call) and node.kind in ("internal", "external") and not node.args:
             return True  # owner(), getOwner()

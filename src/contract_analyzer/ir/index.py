@@ -37,8 +37,8 @@ from contract_analyzer.ir.nodes import (
     Try,
     Unary,
     Update,
-    Variable,
     VarDecl,
+    Variable,
     While,
 )
 
@@ -128,9 +128,7 @@ def index_callable(callable_: Callable) -> FunctionIndex:
 def is_call_to(expr: Expr | None, *names: str) -> bool:
     """``expr`` is a call of a plain identifier named one of ``names``."""
     return (
-        isinstance(expr, Call)
-        and isinstance(expr.callee, Identifier)
-        and expr.callee.name in names
+        isinstance(expr, Call) and isinstance(expr.callee, Identifier) and expr.callee.name in names
     )
 
 
@@ -160,7 +158,9 @@ class _Walker:
     def __init__(self, index: FunctionIndex) -> None:
         self.index = index
 
-    def stmt(self, s: Stmt, parent: Node | None, conds: Conditions, loops: int, unchecked: bool) -> None:
+    def stmt(
+        self, s: Stmt, parent: Node | None, conds: Conditions, loops: int, unchecked: bool
+    ) -> None:
         s.parent = parent
         s.conditions = conds
         s.loop_depth = loops
@@ -249,11 +249,11 @@ class _Walker:
             index.placeholders.append(s)  # type: ignore[arg-type]
             return
         # Emit, Revert and others: expressions only
-        for child in s.children():
-            if isinstance(child, Expr):
-                self.expr(child, s, s)
-            elif isinstance(child, Stmt):
-                self.stmt(child, s, conds, loops, unchecked)
+        for node in s.children():
+            if isinstance(node, Expr):
+                self.expr(node, s, s)
+            elif isinstance(node, Stmt):
+                self.stmt(node, s, conds, loops, unchecked)
 
     def expr(self, e: Expr, parent: Node, stmt: Stmt) -> None:
         e.parent = parent
@@ -291,7 +291,9 @@ def facts_of(conditions: Conditions) -> list[tuple[Expr, bool]]:
         expr, truth = stack.pop()
         if isinstance(expr, Unary) and expr.op == "!":
             stack.append((expr.operand, not truth))
-        elif isinstance(expr, Binary) and ((expr.op == "&&" and truth) or (expr.op == "||" and not truth)):
+        elif isinstance(expr, Binary) and (
+            (expr.op == "&&" and truth) or (expr.op == "||" and not truth)
+        ):
             stack.append((expr.left, truth))
             stack.append((expr.right, truth))
         elif isinstance(expr, Conditional):

@@ -82,7 +82,7 @@ class Expr(Node):
 
     parenthesized: bool
     stmt: Stmt | None
-    ty: TypeName | None | bool  # False = not computed yet
+    ty: TypeName | bool | None  # False = not computed yet
 
 
 def _init_expr(e: Expr) -> None:
@@ -419,7 +419,9 @@ class VarDecl(Stmt):
     __slots__ = ("is_tuple", "value", "variables")
     _children = ("variables", "value")
 
-    def __init__(self, variables: list[Variable | None], value: Expr | None, is_tuple: bool) -> None:
+    def __init__(
+        self, variables: list[Variable | None], value: Expr | None, is_tuple: bool
+    ) -> None:
         self.variables = variables
         self.value = value
         self.is_tuple = is_tuple
@@ -439,7 +441,9 @@ class For(Stmt):
     __slots__ = ("body", "cond", "init", "update")
     _children = ("init", "cond", "update", "body")
 
-    def __init__(self, init: Stmt | None, cond: Expr | None, update: Expr | None, body: Stmt) -> None:
+    def __init__(
+        self, init: Stmt | None, cond: Expr | None, update: Expr | None, body: Stmt
+    ) -> None:
         self.init = init
         self.cond = cond
         self.update = update
@@ -553,7 +557,9 @@ class Try(Stmt):
     __slots__ = ("body", "call", "catches", "returns")
     _children = ("call", "returns", "body", "catches")
 
-    def __init__(self, call: Expr, returns: list[Variable], body: Block, catches: list[CatchClause]) -> None:
+    def __init__(
+        self, call: Expr, returns: list[Variable], body: Block, catches: list[CatchClause]
+    ) -> None:
         self.call = call
         self.returns = returns
         self.body = body

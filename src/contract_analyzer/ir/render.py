@@ -44,7 +44,11 @@ def _render(e: Expr, fp: bool) -> str:
     text = _render_inner(e, fp)
     if e.parenthesized and not fp:
         return f"({text})"
-    if e.parenthesized and fp and not isinstance(e, Binary | Unary | Update | Assignment | Conditional):
+    if (
+        e.parenthesized
+        and fp
+        and not isinstance(e, Binary | Unary | Update | Assignment | Conditional)
+    ):
         return f"({text})"
     return text
 
@@ -71,7 +75,8 @@ def _render_inner(e: Expr, fp: bool) -> str:
             args = "{" + inner + "}"
         else:
             args = ", ".join(r(a, fp) for a in e.args)
-        opts = _options(e.options, fp) if e.options else ""
+        legacy_chain = isinstance(e.callee, Call) and e.callee.kind == "chain"
+        opts = _options(e.options, fp) if e.options and not legacy_chain else ""
         return f"{r(e.callee, fp)}{opts}({args})"
     if isinstance(e, Binary):
         text = f"{r(e.left, fp)} {e.op} {r(e.right, fp)}"

@@ -51,7 +51,15 @@ from contract_analyzer.ir.nodes import (
     Update,
     Variable,
 )
-from contract_analyzer.ir.types import ADDRESS, ADDRESS_PAYABLE, BOOL, BYTES, STRING, UINT256, TypeName
+from contract_analyzer.ir.types import (
+    ADDRESS,
+    ADDRESS_PAYABLE,
+    BOOL,
+    BYTES,
+    STRING,
+    UINT256,
+    TypeName,
+)
 
 if TYPE_CHECKING:
     from contract_analyzer.ir.project import Project
@@ -86,16 +94,20 @@ def resolve_project(project: Project) -> None:
                     initializer_scope.resolve_tree(var.value)
             for function in contract.functions:
                 for invocation in function.modifiers:
-                    invocation.ref = contract.find_modifier(invocation.name) or project.find_contract(
-                        invocation.name, unit
-                    )
+                    invocation.ref = contract.find_modifier(
+                        invocation.name
+                    ) or project.find_contract(invocation.name, unit)
 
 
 class Scope:
     """What names mean inside one function or modifier (or a state variable initializer)."""
 
     def __init__(
-        self, project: Project, unit: SourceUnit, contract: Contract | None, callable_: Callable | None
+        self,
+        project: Project,
+        unit: SourceUnit,
+        contract: Contract | None,
+        callable_: Callable | None,
     ) -> None:
         self.project = project
         self.unit = unit
@@ -238,7 +250,7 @@ class Scope:
             path = dotted_name(expr)
             if path in MEMBER_TYPES:
                 return MEMBER_TYPES[path]
-            if expr.member == "balance" or expr.member == "length":
+            if expr.member in {"balance", "length"}:
                 return UINT256
             if expr.member in ("code", "codehash"):
                 return BYTES
@@ -267,7 +279,9 @@ class Scope:
                 return base_type.value
             if base_type.kind == "array":
                 return base_type.base
-            if base_type.kind == "elementary" and (base_type.name == "bytes" or base_type.name.startswith("bytes")):
+            if base_type.kind == "elementary" and (
+                base_type.name == "bytes" or base_type.name.startswith("bytes")
+            ):
                 return TypeName.elementary("bytes1")
             return None
         if isinstance(expr, Slice):
@@ -325,7 +339,11 @@ class Scope:
         name = dotted_name(callee)
         if name in FUNCTION_RESULT_TYPES:
             return FUNCTION_RESULT_TYPES[name]
-        if call.kind == "low_level" and isinstance(callee, Member) and callee.member in ETHER_TRANSFERS:
+        if (
+            call.kind == "low_level"
+            and isinstance(callee, Member)
+            and callee.member in ETHER_TRANSFERS
+        ):
             return BOOL if callee.member == "send" else None
         return None
 
@@ -422,13 +440,19 @@ class Scope:
                 return
             if base_ref.name == "this":
                 call.kind = "external"
-                call.target = _pick_overload(self.contract.find_functions(name), len(call.args)) if self.contract else None
+                call.target = (
+                    _pick_overload(self.contract.find_functions(name), len(call.args))
+                    if self.contract
+                    else None
+                )
                 return
             if base_ref.name in ("abi", "bytes", "string", "block"):
                 call.kind = "builtin"
                 return
         if isinstance(base_ref, Contract):
-            functions = [f for f in base_ref.functions if f.name == name] or base_ref.find_functions(name)
+            functions = [
+                f for f in base_ref.functions if f.name == name
+            ] or base_ref.find_functions(name)
             if base_ref.is_library:
                 call.kind = "library"
                 call.target = _pick_overload(functions, len(call.args))
@@ -446,7 +470,11 @@ class Scope:
         if name in LOW_LEVEL_CALLS and not self._contract_declares(base_type, name):
             call.kind = "low_level"
             return
-        if name in ETHER_TRANSFERS and len(call.args) <= 1 and not self._contract_declares(base_type, name):
+        if (
+            name in ETHER_TRANSFERS
+            and len(call.args) <= 1
+            and not self._contract_declares(base_type, name)
+        ):
             if base_type is None or base_type.is_address or not self.is_contract_type(base_type):
                 call.kind = "low_level"
                 return
@@ -455,10 +483,19 @@ class Scope:
             call.kind = "library"
             call.target = library_fn
             return
-        if base_type is not None and base_type.kind in ("array", "elementary") and name in _ARRAY_BUILTINS:
+        if (
+            base_type is not None
+            and base_type.kind in ("array", "elementary")
+            and name in _ARRAY_BUILTINS
+        ):
             call.kind = "builtin"
             return
-        if base_type is not None and base_type.kind == "elementary" and base_type.name in ("bytes", "string") and name == "concat":
+        if (
+            base_type is not None
+            and base_type.kind == "elementary"
+            and base_type.name in ("bytes", "string")
+            and name == "concat"
+        ):
             call.kind = "builtin"
             return
         if base_type is not None and base_type.kind == "user":
@@ -499,7 +536,9 @@ class Scope:
                 return _pick_overload(found, arity)
         return None
 
-    def _using_for_function(self, base_type: TypeName | None, name: str, arity: int) -> Function | None:
+    def _using_for_function(
+        self, base_type: TypeName | None, name: str, arity: int
+    ) -> Function | None:
         """A library function attached to ``base_type`` by ``using L for T``."""
         directives = []
         if self.contract is not None:
@@ -509,7 +548,9 @@ class Scope:
             directives.extend(u.using_for)
         for directive in directives:
             if directive.type_name is not None and base_type is not None:
-                if str(directive.type_name) != str(base_type) and not _loose_type_match(directive.type_name, base_type):
+                if str(directive.type_name) != str(base_type) and not _loose_type_match(
+                    directive.type_name, base_type
+                ):
                     continue
             if directive.library:
                 library = self.project.find_contract(directive.library, self.unit)

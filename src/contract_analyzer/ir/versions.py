@@ -96,11 +96,11 @@ def _parse_conjunction(text: str) -> Interval | None:
     # "0.4.22 - 0.6.0" hyphen range
     hyphen = re.fullmatch(r"\s*v?([\d.x*]+)\s+-\s+v?([\d.x*]+)\s*", text)
     if hyphen:
-        low = _version_of(hyphen.group(1))
-        high = _version_of(hyphen.group(2))
-        if low is None or high is None:
+        first = _version_of(hyphen.group(1))
+        last = _version_of(hyphen.group(2))
+        if first is None or last is None:
             return None
-        return Interval(low[0], _bump_patch(high[0]))
+        return Interval(first[0], _bump_patch(last[0]))
     low: Version = _ZERO
     high: Version = _INFINITY
     pos = 0
@@ -128,7 +128,9 @@ def _parse_conjunction(text: str) -> Interval | None:
     return Interval(low, high)
 
 
-def _interval_for(op: str, major: int, minor: int | None, patch: int | None) -> tuple[Version, Version]:
+def _interval_for(
+    op: str, major: int, minor: int | None, patch: int | None
+) -> tuple[Version, Version]:
     base: Version = (major, minor or 0, patch or 0)
     if op == "^":
         if major > 0:

@@ -46,7 +46,8 @@ def parse_source(text: str, path: str = "<input>") -> SourceUnit:
         unit.wrapped_fragment = True
         unit.warnings.append(
             "no contract declaration found: the code was analysed as the body of a contract "
-            f"named {FRAGMENT_CONTRACT}" + (" (inside one function)" if prefix == _FUNCTION_PREFIX else "")
+            f"named {FRAGMENT_CONTRACT}"
+            + (" (inside one function)" if prefix == _FUNCTION_PREFIX else "")
         )
     if root.has_error:
         unit.syntax_problems = _syntax_problems(root, data, len(prefix.encode()))
@@ -58,7 +59,12 @@ def parse_source(text: str, path: str = "<input>") -> SourceUnit:
 def _has_declarations(root: tree_sitter.Node) -> bool:
     return any(
         child.type
-        in ("contract_declaration", "interface_declaration", "library_declaration", "pragma_directive")
+        in (
+            "contract_declaration",
+            "interface_declaration",
+            "library_declaration",
+            "pragma_directive",
+        )
         for child in root.children
     )
 
@@ -110,7 +116,9 @@ def _set_version(unit: SourceUnit) -> None:
         if pragma.name == "solidity":
             parsed = parse_version_constraint(pragma.value)
             if parsed is None:
-                unit.warnings.append(f"line {pragma.line}: cannot read the version pragma `{pragma.value}`")
+                unit.warnings.append(
+                    f"line {pragma.line}: cannot read the version pragma `{pragma.value}`"
+                )
             else:
                 ranges.append(parsed)
     unit.version = intersect(ranges) if ranges else range_from_hints(unit.syntax_hints)

@@ -35,7 +35,6 @@ from contract_analyzer.ir.declarations import (
     Span,
     StateVariable,
     StructDef,
-    SyntaxProblem,
     UsingFor,
 )
 from contract_analyzer.ir.nodes import (
@@ -76,8 +75,8 @@ from contract_analyzer.ir.nodes import (
     UnknownExpr,
     UnknownStmt,
     Update,
-    Variable,
     VarDecl,
+    Variable,
     While,
     YulCall,
 )
@@ -215,7 +214,9 @@ class _Converter:
             unit.enums.append(self._enum(child))
         elif kind == "error_declaration":
             self.hint("checked")
-            unit.errors.append(ErrorDef(self._name(child), self._params(child, "error_parameter"), _line(child)))
+            unit.errors.append(
+                ErrorDef(self._name(child), self._params(child, "error_parameter"), _line(child))
+            )
         elif kind == "event_definition":
             unit.events.append(self._event(child))
         elif kind == "constant_variable_declaration":
@@ -278,7 +279,12 @@ class _Converter:
             elif child.type == "inheritance_specifier":
                 bases.append(self._inheritance(child))
         contract = Contract(
-            name=name, kind=kind, abstract=abstract, bases=bases, span=self.span_of(node), unit=self.unit
+            name=name,
+            kind=kind,
+            abstract=abstract,
+            bases=bases,
+            span=self.span_of(node),
+            unit=self.unit,
         )
         previous, self.contract = self.contract, contract
         if body is not None:
@@ -305,7 +311,11 @@ class _Converter:
             var = self._state_variable(member)
             var.contract = contract
             contract.state_variables.append(var)
-        elif kind in ("function_definition", "constructor_definition", "fallback_receive_definition"):
+        elif kind in (
+            "function_definition",
+            "constructor_definition",
+            "fallback_receive_definition",
+        ):
             contract.functions.append(self._function(member, contract))
         elif kind == "modifier_definition":
             contract.modifiers.append(self._modifier(member, contract))
@@ -434,7 +444,9 @@ class _Converter:
                 function.params.append(self._variable(child, "param"))
             elif field == "return_type" or ctype == "return_type_definition":
                 function.returns = [
-                    self._variable(p, "return") for p in child.named_children if p.type == "parameter"
+                    self._variable(p, "return")
+                    for p in child.named_children
+                    if p.type == "parameter"
                 ]
             elif ctype == "visibility":
                 function.visibility = self.text(child)
@@ -487,7 +499,9 @@ class _Converter:
             function.modifiers.append(ModifierInvocation(name, args, _line(node)))
 
     def _modifier(self, node: TSNode, contract: Contract) -> Modifier:
-        modifier = Modifier(name="", params=[], body=None, span=self.span_of(node), contract=contract)
+        modifier = Modifier(
+            name="", params=[], body=None, span=self.span_of(node), contract=contract
+        )
         for i, child in enumerate(node.children):
             field = node.field_name_for_child(i)
             if field == "name":
@@ -546,7 +560,9 @@ class _Converter:
             return TypeName(
                 "mapping",
                 key=self._type_name(key) if key is not None else TypeName.elementary("unknown"),
-                value=self._type_name(value) if value is not None else TypeName.elementary("unknown"),
+                value=self._type_name(value)
+                if value is not None
+                else TypeName.elementary("unknown"),
             )
         if first.type == "function":
             return TypeName("function", self.text(node))
@@ -797,7 +813,7 @@ class _Converter:
                 name = self.text(fn) if fn is not None else ""
                 args = [self.text(a) for a in child.named_children if a.id != (fn.id if fn else -1)]
                 calls.append(YulCall(name, args, _line(child)))
-            elif ctype == "yul_identifier" or (ctype == "identifier"):
+            elif ctype in {"yul_identifier", "identifier"}:
                 identifiers.add(self.text(child))
                 continue
             stack.extend(reversed(child.children))
@@ -855,10 +871,15 @@ class _Converter:
         member = self.text(prop) if prop is not None else ""
         expr = self._span(Member(base, member), node)
         if isinstance(base, Identifier) and (
-            (base.name == "msg" and member == "gas") or (base.name == "block" and member == "blockhash")
+            (base.name == "msg" and member == "gas")
+            or (base.name == "block" and member == "blockhash")
         ):
             self.hint("legacy")
-        if member in ("value", "gas") and isinstance(base, Member) and base.member in ("call", "delegatecall", "callcode"):
+        if (
+            member in ("value", "gas")
+            and isinstance(base, Member)
+            and base.member in ("call", "delegatecall", "callcode")
+        ):
             self.hint("legacy")
         return attach_postfix(expr)
 
@@ -891,7 +912,9 @@ class _Converter:
                 value_node = child.child_by_field_name("value")
                 names.append(self.text(name_node) if name_node is not None else "")
                 exprs.append(
-                    self.expr(value_node) if value_node is not None else self._span(UnknownExpr(""), child)
+                    self.expr(value_node)
+                    if value_node is not None
+                    else self._span(UnknownExpr(""), child)
                 )
             elif child.type != "comment":
                 exprs.append(self.expr(child))
@@ -1024,7 +1047,9 @@ class _Converter:
                 args.extend(self._call_argument(child)[0])
             elif type_node is None and child.type != "comment":
                 type_node = child
-        type_name = self._type_name(type_node) if type_node is not None else TypeName.user("unknown")
+        type_name = (
+            self._type_name(type_node) if type_node is not None else TypeName.user("unknown")
+        )
         callee = self._span(TypeExpr(type_name), type_node or node)
         call = self._span(Call(callee, args), node)
         call.kind = "conversion"

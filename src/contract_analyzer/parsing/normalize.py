@@ -96,7 +96,9 @@ def attach_conditional(node: Conditional) -> Expr:
         return node
     # (a ? b : c) ? d : e  ==>  a ? b : (c ? d : e)
     tail = Conditional(cond.otherwise, node.then, node.otherwise)
-    tail.set_span(cond.otherwise.line, cond.otherwise.col, node.end_line, cond.otherwise.start, node.end)
+    tail.set_span(
+        cond.otherwise.line, cond.otherwise.col, node.end_line, cond.otherwise.start, node.end
+    )
     cond.otherwise = attach_conditional(tail)
     cond.end_line, cond.end = node.end_line, node.end
     return cond

@@ -1,0 +1,4 @@
+"""Detectors, one per module, grouped by category (``detectors/<category>/<id>.py``).
+
+See :mod:`contract_analyzer.detectors.base` for how to write one.
+"""

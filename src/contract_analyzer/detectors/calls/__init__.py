@@ -1,0 +1,1 @@
+"""Detectors for external and low-level calls."""

@@ -1,0 +1,1 @@
+"""Reentrancy detectors."""

@@ -1,0 +1,201 @@
+"""State written after an external call that can re-enter (SWC-107)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
+from contract_analyzer.detectors.context import Context
+from contract_analyzer.ir.access import is_self_update
+from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
+from contract_analyzer.ir.facts import ExternalCall
+from contract_analyzer.ir.flow import execution_order
+from contract_analyzer.ir.nodes import Identifier
+from contract_analyzer.ir.render import render
+from contract_analyzer.ir.taint import is_caller_controlled
+
+
+@dataclass(eq=False)
+class _Hit:
+    call: ExternalCall
+    read_before: set[StateVariable] = field(default_factory=set)
+    locks: set[StateVariable] = field(default_factory=set)
+    writes: dict[StateVariable, int] = field(default_factory=dict)
+
+
+class _BodyFacts:
+    """Per-body lookups from node to the facts about it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._cache: dict[
+            int,
+            tuple[
+                dict[int, ExternalCall], dict[int, list[StateVariable]], dict[int, StateVariable]
+            ],
+        ] = {}
+
+    def get(
+        self, owner: Callable
+    ) -> tuple[dict[int, ExternalCall], dict[int, list[StateVariable]], dict[int, StateVariable]]:
+        cached = self._cache.get(id(owner))
+        if cached is None:
+            facts = self.ctx.facts(owner)
+            calls = {id(e.call): e for e in facts.external_calls}
+            writes: dict[int, list[StateVariable]] = {}
+            for access in facts.state_writes:
+                writes.setdefault(id(access.node), []).append(access.var)
+            reads = {id(a.node): a.var for a in facts.state_reads}
+            cached = (calls, writes, reads)
+            self._cache[id(owner)] = cached
+        return cached
+
+
+class Reentrancy(Detector):
+    id = "reentrancy"
+    title = "Reentrancy: state written after an external call"
+    swc = "SWC-107"
+    severity = Severity.CRITICAL
+    confidence = Confidence.HIGH
+    types = SECURITY
+    description = (
+        "The function makes an external call that hands control to another contract and only "
+        "then updates its own state. The callee can call back into this contract while the state "
+        "is stale - for example withdraw again before the balance is reduced."
+    )
+    recommendation = (
+        "Follow checks-effects-interactions: update all state before the external call, or guard "
+        "the function (and every function that reads the same state) with a reentrancy lock such "
+        "as OpenZeppelin's `nonReentrant`."
+    )
+    references = ("https://swcregistry.io/docs/SWC-107",)
+
+    def detect(self, ctx: Context) -> Iterator[Issue]:
+        lookups = _BodyFacts(ctx)
+        for contract in ctx.contracts:
+            if contract.kind != "contract":
+                continue
+            readers = _state_readers(ctx, contract)
+            for function in contract.functions:
+                if function.body is None or not function.is_public:
+                    continue
+                facts = ctx.facts(function)
+                if not facts.reachable_by_anyone or not facts.calls_out_all:
+                    continue
+                yield from self._check(ctx, contract, function, lookups, readers)
+
+    def _check(
+        self,
+        ctx: Context,
+        contract: Contract,
+        function: Function,
+        lookups: _BodyFacts,
+        readers: dict[StateVariable, list[Function]],
+    ) -> Iterator[Issue]:
+        hits: list[_Hit] = []
+        read_so_far: set[StateVariable] = set()
+        written_so_far: set[StateVariable] = set()
+        for step in execution_order(function):
+            calls, writes, reads = lookups.get(step.owner)
+            node_id = id(step.node)
+            var = reads.get(node_id)
+            if var is not None:
+                read_so_far.add(var)
+            for written in writes.get(node_id, ()):
+                written_so_far.add(written)
+                for hit in hits:
+                    if written not in hit.locks:
+                        hit.writes.setdefault(written, step.node.line)
+            ext = calls.get(node_id)
+            if ext is not None and ext.can_reenter:
+                # a flag checked and set before the call is a lock: resetting it after is fine
+                hits.append(_Hit(ext, set(read_so_far), read_so_far & written_so_far))
+        guarded = ctx.facts(function).reentrancy_guarded
+        for hit in hits:
+            if not hit.writes:
+                continue
+            issue = self._issue_for(ctx, contract, function, hit, guarded, readers)
+            if issue is not None:
+                yield issue
+
+    def _issue_for(
+        self,
+        ctx: Context,
+        contract: Contract,
+        function: Function,
+        hit: _Hit,
+        guarded: bool,
+        readers: dict[StateVariable, list[Function]],
+    ) -> Issue | None:
+        ext = hit.call
+        stale: list[StateVariable] = []
+        cross: list[str] = []
+        for var in hit.writes:
+            other_readers = [
+                f
+                for f in readers.get(var, [])
+                if f is not function and not (guarded and ctx.facts(f).reentrancy_guarded)
+            ]
+            if not guarded and (var in hit.read_before or var.effective_visibility == "public"):
+                stale.append(var)
+            elif other_readers:
+                stale.append(var)
+                cross.extend(f.name for f in other_readers[:3])
+            elif not guarded and var in ctx.facts(function).reads_all:
+                stale.append(var)
+        if not stale:
+            return None
+        owner = ext.owner
+        target_labels = ctx.sources(owner, ext.target) if ext.target is not None else frozenset()
+        attacker_target = (
+            ext.is_low_level or is_caller_controlled(target_labels) or "msg.sender" in target_labels
+        )
+        if guarded:
+            severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
+        elif ext.sends_ether and attacker_target:
+            severity, confidence = Severity.CRITICAL, Confidence.HIGH
+        elif attacker_target:
+            severity, confidence = Severity.HIGH, Confidence.MEDIUM
+        else:
+            severity, confidence = Severity.MEDIUM, Confidence.LOW
+        names = ", ".join(f"`{v.name}` (line {hit.writes[v]})" for v in stale[:4])
+        call_text = render(ext.call, max_len=60)
+        message = (
+            f"`{call_text}` hands control to {'an address the caller chooses' if attacker_target else 'another contract'}"
+            f"{' together with ether' if ext.sends_ether else ''} before {names} "
+            f"{'is' if len(stale) == 1 else 'are'} updated. A re-entrant call into `{function.name}`"
+        )
+        if cross:
+            message += f" or into {', '.join(f'`{n}`' for n in sorted(set(cross)))}"
+        message += " sees the old value."
+        if guarded:
+            message += " The function has a reentrancy lock, but the functions named above do not."
+        return self.issue(
+            ext.call,
+            message,
+            severity=severity,
+            confidence=confidence,
+            contract=owner.contract or contract,
+            function=owner,
+        )
+
+
+def _state_readers(ctx: Context, contract: Contract) -> dict[StateVariable, list[Function]]:
+    """For each state variable, the state-changing functions anyone can call that read it
+    to decide something (a read that only updates the variable itself, like
+    ``balances[a] += v``, does not count)."""
+    readers: dict[StateVariable, list[Function]] = {}
+    for function in contract.callable_functions():
+        facts = ctx.facts(function)
+        if not facts.reachable_by_anyone or function.is_view:
+            continue
+        decided: set[StateVariable] = set()
+        for body in (function, *facts.callees):
+            for access in ctx.facts(body).state_reads:
+                node = access.node
+                if isinstance(node, Identifier) and not is_self_update(node):
+                    decided.add(access.var)
+        for var in decided:
+            readers.setdefault(var, []).append(function)
+    return readers
