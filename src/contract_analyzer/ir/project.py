@@ -35,6 +35,7 @@ class Project:
         self._visible: dict[int, list[SourceUnit]] = {}
         self._built = False
         self.guard_analysis: GuardAnalysis | None = None
+        self.symbol_cache: dict[int, dict[str, object]] = {}
 
     # ------------------------------------------------------------------ lookup
     def visible_units(self, unit: SourceUnit) -> list[SourceUnit]:

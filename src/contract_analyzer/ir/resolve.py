@@ -155,43 +155,42 @@ class Scope:
     def lookup(self, name: str, position: int = 1 << 60) -> object | None:
         entries = self._locals.get(name)
         if entries:
+            if len(entries) == 1:
+                return entries[0][1]
             keys = [e[0] for e in entries]
             i = bisect.bisect_right(keys, position) - 1
             return entries[max(i, 0)][1]
-        contract = self.contract
-        if contract is not None:
-            var = contract.find_state_variable(name)
-            if var is not None:
-                return var
-            functions = contract.find_functions(name)
-            if functions:
-                return FunctionSet(functions)
-            found = (
-                contract.find_modifier(name)
-                or contract.find_event(name)
-                or contract.find_struct(name)
-                or contract.find_enum(name)
-                or _find_error(contract, name)
-            )
+        if self.contract is not None:
+            found = _contract_symbols(self.contract).get(name)
             if found is not None:
                 return found
+        return self._unit_symbols().get(name)
+
+    def _unit_symbols(self) -> dict[str, object]:
+        """Names visible at file level from this unit (contracts, free functions,
+        file-level structs/enums/errors/events/constants, then globals)."""
+        cache = self.project.symbol_cache
+        key = id(self.unit)
+        table = cache.get(key)
+        if table is not None:
+            return table
+        table = {}
         project, unit = self.project, self.unit
-        target = project.find_contract(name, unit)
-        if target is not None:
-            return target
-        file_functions = project.find_file_functions(name, unit)
-        if file_functions:
-            return FunctionSet(file_functions)
-        found_file = (
-            project.find_file_constant(name, unit)
-            or project.find_file_struct(name, unit)
-            or project.find_file_enum(name, unit)
-            or project.find_file_error(name, unit)
-            or project.find_file_event(name, unit)
-        )
-        if found_file is not None:
-            return found_file
-        return BUILTINS.get(name)
+        for u in reversed(project.visible_units(unit)):
+            for function in u.functions:
+                existing = table.get(function.name)
+                if isinstance(existing, FunctionSet):
+                    existing.functions.append(function)
+                else:
+                    table[function.name] = FunctionSet([function])
+            for item in (*u.constants, *u.structs, *u.enums, *u.errors, *u.events):
+                table[item.name] = item
+            for contract in u.contracts:
+                table[contract.name] = contract
+        for name, builtin in BUILTINS.items():
+            table.setdefault(name, builtin)
+        cache[key] = table
+        return table
 
     def resolve_user_type(self, type_name: TypeName) -> Contract | StructDef | EnumDef | None:
         """What a user-defined type name refers to (``None`` when nothing visible declares it)."""
@@ -323,6 +322,7 @@ class Scope:
         return None
 
     def _call_type(self, call: Call) -> TypeName | None:
+        self.classify_call(call)
         callee = call.callee
         if call.kind == "conversion":
             if isinstance(callee, TypeExpr):
@@ -566,6 +566,32 @@ class Scope:
                     if funcs:
                         return _pick_overload(funcs, arity)
         return None
+
+
+_SYMBOLS_ATTR = "_symbol_table"
+
+
+def _contract_symbols(contract: Contract) -> dict[str, object]:
+    """Members visible inside ``contract`` by name, most derived first (cached on it)."""
+    table: dict[str, object] | None = contract.__dict__.get(_SYMBOLS_ATTR)
+    if table is not None:
+        return table
+    table = {}
+    chain = contract.linearization or [contract]
+    for c in reversed(chain):  # base first, so derived declarations overwrite
+        for item in (*c.events, *c.structs, *c.enums, *c.errors, *c.modifiers):
+            table[item.name] = item
+    functions: dict[str, list[Function]] = {}
+    for c in chain:
+        for function in c.functions:
+            functions.setdefault(function.name, []).append(function)
+    for name, overloads in functions.items():
+        table[name] = FunctionSet(overloads)
+    for c in reversed(chain):
+        for var in c.state_variables:
+            table[var.name] = var
+    contract.__dict__[_SYMBOLS_ATTR] = table
+    return table
 
 
 def _loose_type_match(declared: TypeName, actual: TypeName) -> bool:

@@ -31,8 +31,8 @@ def parse_source(text: str, path: str = "<input>") -> SourceUnit:
     tree = parse(data)
     root = tree.root_node
     prefix = ""
-    if root.has_error and not _has_declarations(root):
-        best = (_error_bytes(root), data, tree, "")
+    if (root.has_error or _has_member_functions(root)) and not _has_declarations(root):
+        best = (_error_bytes(root) + (1 if not root.has_error else 0), data, tree, "")
         for candidate_prefix, suffix in ((_CONTRACT_PREFIX, "\n}"), (_FUNCTION_PREFIX, "\n} }")):
             wrapped = (candidate_prefix + text + suffix).encode("utf-8", "surrogatepass")
             wrapped_tree = parse(wrapped)
@@ -67,6 +67,17 @@ def _has_declarations(root: tree_sitter.Node) -> bool:
         )
         for child in root.children
     )
+
+
+def _has_member_functions(root: tree_sitter.Node) -> bool:
+    """Top-level functions with a visibility: contract members pasted without their contract
+    (free functions cannot have one)."""
+    for child in root.children:
+        if child.type == "function_definition" and any(
+            c.type == "visibility" for c in child.children
+        ):
+            return True
+    return False
 
 
 def _error_bytes(root: tree_sitter.Node) -> int:

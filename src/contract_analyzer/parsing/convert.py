@@ -81,7 +81,7 @@ from contract_analyzer.ir.nodes import (
     YulCall,
 )
 from contract_analyzer.ir.types import TypeName
-from contract_analyzer.parsing.normalize import attach_conditional, attach_postfix
+from contract_analyzer.parsing.normalize import attach_binary, attach_conditional, attach_postfix
 
 N = TypeVar("N", bound=Node)
 
@@ -950,14 +950,31 @@ class _Converter:
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         op = node.child_by_field_name("operator")
-        return self._span(
-            Binary(
-                op.type if op is not None else "?",
-                self.expr(left) if left is not None else self._span(UnknownExpr(""), node),
-                self.expr(right) if right is not None else self._span(UnknownExpr(""), node),
-            ),
-            node,
+        if left is not None and right is not None and op is not None and op.type == "+":
+            repaired = self._legacy_unary_plus(node, left, op, right)
+            if repaired is not None:
+                return repaired
+        binary = Binary(
+            op.type if op is not None else "?",
+            self.expr(left) if left is not None else self._span(UnknownExpr(""), node),
+            self.expr(right) if right is not None else self._span(UnknownExpr(""), node),
         )
+        return attach_binary(self._span(binary, node))
+
+    def _legacy_unary_plus(
+        self, node: TSNode, left: TSNode, op: TSNode, right: TSNode
+    ) -> Expr | None:
+        """``x = +y`` / ``x =+ y`` (unary plus, legal before 0.5): the grammar has no
+        unary ``+`` and reads ``x (ERROR =) + y``; rebuild the assignment."""
+        errors = [c for c in node.children if c.type == "ERROR"]
+        if len(errors) != 1 or self.text(errors[0]).strip() != "=":
+            return None
+        if not left.end_byte <= errors[0].start_byte < op.start_byte:
+            return None
+        value = Unary("+", self.expr(right))
+        sp = op.start_point
+        value.set_span(sp[0] + 1, sp[1] + 1, right.end_point[0] + 1, op.start_byte, right.end_byte)
+        return self._span(Assignment("=", self.expr(left), value), node)
 
     def _unary(self, node: TSNode) -> Expr:
         op = node.child_by_field_name("operator")

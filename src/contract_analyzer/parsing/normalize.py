@@ -7,10 +7,15 @@ binary, unary, conditional or assignment expression to the *whole* expression:
 ``(!msg.sender).call.value(v)()``. It also reads the conditional operator as left
 associative (``a ? b : c ? d : e`` as ``(a ? b : c) ? d : e``).
 
-The converter calls :func:`attach_postfix` on every postfix node it builds and
-:func:`attach_conditional` on every conditional, so the IR always has the shape the
-Solidity compiler would give it. A parenthesised expression is its own node in the
-source and is never re-associated.
+Once a postfix operator has been moved down, the operator that the grammar composed
+*around* the wrong tree may now bind tighter than the expression on its left
+(``x < y.f(z) - w`` arrives as ``((x < y).f(z)) - w``); :func:`attach_binary` rotates
+such a pair back into precedence order.
+
+The converter calls :func:`attach_postfix` on every postfix node it builds,
+:func:`attach_binary` on every binary one and :func:`attach_conditional` on every
+conditional, so the IR always has the shape the Solidity compiler would give it. A
+parenthesised expression is its own node in the source and is never re-associated.
 """
 
 from __future__ import annotations
@@ -86,6 +91,56 @@ def _fold_call_options(node: Expr) -> Expr:
         if not options.parenthesized:
             node.callee = options.base
             node.options = {**options.options, **node.options}
+    return node
+
+
+# Binding strength of binary operators (higher binds tighter), as the language defines it.
+PRECEDENCE: dict[str, int] = {
+    "**": 13,
+    "*": 12,
+    "/": 12,
+    "%": 12,
+    "+": 11,
+    "-": 11,
+    "<<": 10,
+    ">>": 10,
+    ">>>": 10,
+    "&": 9,
+    "^": 8,
+    "|": 7,
+    "<": 6,
+    ">": 6,
+    "<=": 6,
+    ">=": 6,
+    "==": 5,
+    "!=": 5,
+    "&&": 4,
+    "||": 3,
+}
+
+
+def attach_binary(node: Binary) -> Expr:
+    """Rotate ``(a LOW b) HIGH c`` into ``a LOW (b HIGH c)`` when the left operand binds
+    more loosely than ``node``'s operator and was not parenthesised (only a repaired
+    postfix leaves such a tree behind)."""
+    left = node.left
+    if left.parenthesized:
+        return node
+    strength = PRECEDENCE.get(node.op, 0)
+    if isinstance(left, Binary) and PRECEDENCE.get(left.op, 0) < strength:
+        node.left = left.right
+        node.line, node.col, node.start = left.right.line, left.right.col, left.right.start
+        left.right = attach_binary(node)
+        left.end_line, left.end = node.end_line, node.end
+        return left
+    if isinstance(left, Conditional | Assignment):
+        slot = "otherwise" if isinstance(left, Conditional) else "value"
+        operand: Expr = getattr(left, slot)
+        node.left = operand
+        node.line, node.col, node.start = operand.line, operand.col, operand.start
+        setattr(left, slot, attach_binary(node))
+        left.end_line, left.end = node.end_line, node.end
+        return left
     return node
 
 
