@@ -99,8 +99,16 @@ class ExternalCall:
         return not (isinstance(value, Literal) and value.int_value() == 0)
 
     @property
+    def to_self(self) -> bool:
+        """A call to this contract's own external function (``this.f()``)."""
+        target = self.target
+        return isinstance(target, Identifier) and target.name == "this"
+
+    @property
     def can_reenter(self) -> bool:
         """The callee gets enough gas and control to call back into us."""
+        if self.to_self:
+            return False
         if self.kind in ("call", "callcode", "delegatecall"):
             gas = self.gas
             if isinstance(gas, Literal):

@@ -32,6 +32,7 @@ from contract_analyzer.ir.nodes import (
     Member,
     Return,
     Stmt,
+    Unary,
     Variable,
 )
 from contract_analyzer.ir.resolve import dotted_name
@@ -201,6 +202,19 @@ class GuardAnalysis:
         depth: int,
     ) -> str | None:
         """What access check ``expr`` (known to be ``truth``) is, if any."""
+        if isinstance(expr, Binary) and (
+            (expr.op == "||" and truth) or (expr.op == "&&" and not truth)
+        ):
+            # `msg.sender == owner || msg.sender == admin`: privileged when every branch is
+            left = self.access_kind(expr.left, truth, callable_, sender_params, depth)
+            right = self.access_kind(expr.right, truth, callable_, sender_params, depth)
+            if left is None or right is None:
+                return None
+            if left == "caller_match" or right == "caller_match":
+                return "caller_match"
+            return left if left == right else "role"
+        if isinstance(expr, Unary) and expr.op == "!":
+            return self.access_kind(expr.operand, not truth, callable_, sender_params, depth)
         if isinstance(expr, Binary) and expr.op in ("==", "!="):
             positive = (expr.op == "==") == truth
             sides = (expr.left, expr.right)

@@ -93,10 +93,14 @@ def resolve_project(project: Project) -> None:
                 if var.value is not None:
                     initializer_scope.resolve_tree(var.value)
             for function in contract.functions:
+                scope = function.scope
                 for invocation in function.modifiers:
                     invocation.ref = contract.find_modifier(
                         invocation.name
                     ) or project.find_contract(invocation.name, unit)
+                    if scope is not None:
+                        for arg in invocation.args or ():
+                            scope.resolve_tree(arg)
 
 
 class Scope:
