@@ -1,0 +1,90 @@
+"""The value returned by a state-changing call is ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
+from contract_analyzer.detectors.calls.unchecked_erc20_transfer import ERC20_BOOL_FUNCTIONS
+from contract_analyzer.detectors.context import Context
+from contract_analyzer.ir.declarations import Function
+from contract_analyzer.ir.nodes import Call, ExpressionStmt, Literal, Member
+from contract_analyzer.ir.render import render
+
+_KINDS = frozenset({"internal", "library", "external"})
+
+
+class UnusedReturnValue(Detector):
+    id = "unused_return_value"
+    title = "Unused return value"
+    swc = "SWC-104"
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    types = SECURITY
+    description = (
+        "A function that changes state and returns a value is called as a statement and its "
+        "result is thrown away. The value often reports whether the operation succeeded or "
+        "how much it actually did (tokens received, shares minted), and ignoring it lets "
+        "the contract continue on a wrong assumption."
+    )
+    recommendation = (
+        "Use the returned value: check it, or use it instead of the amount you expected. "
+        "If it truly does not matter, say so explicitly (assign it to a named variable with "
+        "a comment)."
+    )
+    references = ("https://swcregistry.io/docs/SWC-104",)
+
+    def detect(self, ctx: Context) -> Iterator[Issue]:
+        for callable_ in ctx.callables():
+            index = callable_.index
+            if index is None:
+                continue
+            for call in index.calls:
+                if call.kind not in _KINDS or not isinstance(call.parent, ExpressionStmt):
+                    continue
+                target = call.target
+                if not isinstance(target, Function) or not _meaningful(call, target):
+                    continue
+                name = _called_name(call, target)
+                returned = ", ".join(
+                    str(r.type_name) + (f" {r.name}" if r.name else "") for r in target.returns
+                )
+                where = "external call" if call.kind == "external" else "call"
+                yield self.issue(
+                    call,
+                    f"The {where} `{render(call, max_len=60)}` returns ({returned}) but the "
+                    f"result is ignored; check what `{name}` reports.",
+                    function=callable_,
+                    confidence=Confidence.HIGH if call.kind == "external" else None,
+                )
+
+
+def _meaningful(call: Call, target: Function) -> bool:
+    """The callee changes state and returns something worth looking at."""
+    if not target.returns or target.is_view:
+        return False
+    name = target.name
+    if call.kind == "external" and ERC20_BOOL_FUNCTIONS.get(name) == len(call.args):
+        return False  # unchecked_erc20_transfer reports these
+    first = target.params[0] if target.params else None
+    if (
+        call.kind == "library"
+        and first is not None
+        and first.location == "storage"
+        and len(target.returns) == 1
+        and target.returns[0].type_name is not None
+        and target.returns[0].type_name.is_bool
+    ):
+        return False  # `set.add(x)`: a was-it-new flag that callers commonly ignore
+    index = target.index
+    if index is not None and index.returns:
+        if all(isinstance(r.value, Literal) for r in index.returns):
+            return False  # always returns the same constant (`return true;`)
+    return True
+
+
+def _called_name(call: Call, target: Function) -> str:
+    callee = call.callee
+    if isinstance(callee, Member):
+        return callee.member
+    return target.name

@@ -1,0 +1,1 @@
+"""Hygiene detectors: compiler pragmas, deprecated syntax and code smells that hide bugs."""
