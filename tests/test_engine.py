@@ -109,7 +109,10 @@ def test_bad_metadata_fails_at_definition(attrs: dict[str, object], message: str
 
 
 def test_registry_is_consistent() -> None:
+    from contract_analyzer.detectors.registry import LOAD_ERRORS
+
     detectors = all_detectors()
+    assert LOAD_ERRORS == []
     ids = [d.id for d in detectors]
     assert len(ids) == len(set(ids))
     assert set(detectors_for("full")) == set(detectors)

@@ -108,3 +108,18 @@ def test_in_memory_sources_import_each_other() -> None:
     assert not any(f.severity == "critical" for f in vault.findings)
     lonely = analyze_sources({"Vault.sol": VAULT.format(import_path="./Ownable.sol")})
     assert any("not among the submitted files" in w for w in lonely.reports[0].warnings)
+
+
+def test_dependency_folders_are_skipped_below_a_scan_but_not_when_named(tmp_path: Path) -> None:
+    dependency = tmp_path / "node_modules" / "@x" / "Lib.sol"
+    dependency.parent.mkdir(parents=True)
+    dependency.write_text(OWNABLE)
+    (tmp_path / "Own.sol").write_text(OWNABLE)
+    scanned = analyze_paths([tmp_path], jobs=1)
+    assert [Path(r.file).name for r in scanned.reports] == ["Own.sol"]
+    named = analyze_paths([dependency], jobs=1)
+    assert [Path(r.file).name for r in named.reports] == ["Lib.sol"]
+    inside = analyze_paths([dependency.parent], jobs=1)
+    assert [Path(r.file).name for r in inside.reports] == ["Lib.sol"]
+    excluded = analyze_paths([tmp_path], jobs=1, exclude=["Own.sol"])
+    assert excluded.reports == []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from contract_analyzer.detectors.base import Detector, Issue
 from contract_analyzer.detectors.context import Context
-from contract_analyzer.detectors.registry import detectors_for
+from contract_analyzer.detectors.registry import LOAD_ERRORS, detectors_for
 from contract_analyzer.errors import InputError
 from contract_analyzer.ir.declarations import SourceUnit
 from contract_analyzer.ir.project import Project
@@ -97,21 +97,23 @@ def collect_files(
     paths that do not exist or are not Solidity files."""
     files: list[Path] = []
     errors: list[FileError] = []
-    patterns = [*DEFAULT_EXCLUDES, *exclude]
     seen: set[Path] = set()
     for path in paths:
         if not path.exists():
             errors.append(FileError(str(path), f"{path}: no such file or directory"))
             continue
         if path.is_dir():
-            candidates = sorted(path.rglob("*.sol"))
+            # dependency folders are skipped below a scanned folder, not when named
+            candidates = [
+                c for c in sorted(path.rglob("*.sol")) if not _excluded(c.relative_to(path), DEFAULT_EXCLUDES)
+            ]
         elif path.suffix != ".sol":
             errors.append(FileError(str(path), f"{path}: not a .sol file"))
             continue
         else:
             candidates = [path]
         for candidate in candidates:
-            if not candidate.is_file() or _excluded(candidate, patterns):
+            if not candidate.is_file() or _excluded(candidate, exclude):
                 continue
             key = candidate.resolve()
             if key not in seen:
@@ -213,9 +215,8 @@ def _analyze_chunk(
 
 def _excluded(path: Path, patterns: Iterable[str]) -> bool:
     text = path.as_posix()
-    resolved = path.resolve().as_posix()
     for pattern in patterns:
-        if fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(resolved, pattern):
+        if fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch("/" + text, pattern):
             return True
         if fnmatch.fnmatch(path.name, pattern):
             return True
@@ -239,7 +240,7 @@ def _report_for(
     unit: SourceUnit, project: Project, detectors: Sequence[type[Detector]], analysis_type: str
 ) -> Report:
     ctx = Context(unit, project)
-    warnings = list(unit.warnings)
+    warnings = [*LOAD_ERRORS, *unit.warnings]
     issues: list[Issue] = []
     for detector_cls in detectors:
         try:
