@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
     )
     analyze.add_argument(
+        "--ai",
+        action="store_true",
+        help="also review each file with the configured AI provider (OPENAI_API_KEY, "
+        "OPENAI_BASE_URL or GEMINI_API_KEY); sends the source code to it",
+    )
+    analyze.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -184,6 +190,11 @@ def _analyze(args: argparse.Namespace) -> int:
         if not project.errors:
             print("contract-analyzer: error: no .sol files found", file=sys.stderr)
         return EXIT_USAGE
+    if args.ai:
+        from contract_analyzer.ai.project import enrich_project
+
+        for line in enrich_project(project):
+            print(f"contract-analyzer: {line}", file=sys.stderr)
     colour = _use_colour(args.color, args.output)
     text = render_project(project, args.format, colour=colour, verbose=args.verbose)
     if args.output:
