@@ -50,7 +50,7 @@ class Finding:
     def counts_for_security(self) -> bool:
         """The finding is a security finding (gas and quality advice does not lower the
         security score)."""
-        return "security" in self.analysis_types or self.source != "static"
+        return "security" in self.analysis_types
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
