@@ -1,0 +1,1 @@
+"""Front-running and transaction-order-dependence detectors (SWC-114)."""
