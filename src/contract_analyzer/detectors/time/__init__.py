@@ -1,0 +1,1 @@
+"""Time detectors: block timestamps deciding payouts and unlocks (SWC-116)."""
