@@ -187,7 +187,14 @@ class Scope:
                     existing.functions.append(function)
                 else:
                     table[function.name] = FunctionSet([function])
-            for item in (*u.constants, *u.structs, *u.enums, *u.errors, *u.events):
+            named: list[StateVariable | StructDef | EnumDef | ErrorDef | EventDef] = [
+                *u.constants,
+                *u.structs,
+                *u.enums,
+                *u.errors,
+                *u.events,
+            ]
+            for item in named:
                 table[item.name] = item
             for contract in u.contracts:
                 table[contract.name] = contract
@@ -583,7 +590,14 @@ def _contract_symbols(contract: Contract) -> dict[str, object]:
     table = {}
     chain = contract.linearization or [contract]
     for c in reversed(chain):  # base first, so derived declarations overwrite
-        for item in (*c.events, *c.structs, *c.enums, *c.errors, *c.modifiers):
+        members: list[EventDef | StructDef | EnumDef | ErrorDef | Modifier] = [
+            *c.events,
+            *c.structs,
+            *c.enums,
+            *c.errors,
+            *c.modifiers,
+        ]
+        for item in members:
             table[item.name] = item
     functions: dict[str, list[Function]] = {}
     for c in chain:
