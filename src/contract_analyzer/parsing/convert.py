@@ -180,8 +180,14 @@ class _Converter:
         return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def _span(self, obj: N, node: TSNode) -> N:
+        # inlined Node.set_span: this runs once per node of the file
         sp = node.start_point
-        obj.set_span(sp[0] + 1, sp[1] + 1, node.end_point[0] + 1, node.start_byte, node.end_byte)
+        obj.line = sp[0] + 1
+        obj.col = sp[1] + 1
+        obj.end_line = node.end_point[0] + 1
+        obj.start = node.start_byte
+        obj.end = node.end_byte
+        obj.parent = None
         return obj
 
     def span_of(self, node: TSNode) -> Span:
@@ -823,7 +829,9 @@ class _Converter:
     def expr(self, node: TSNode) -> Expr:
         kind = node.type
         while kind == "expression":
-            inner = _first_named(node)
+            inner = node.named_child(0)
+            if inner is not None and inner.type == "comment":
+                inner = _first_named(node)
             if inner is None:
                 return self._span(UnknownExpr(self.text(node)), node)
             node = inner
