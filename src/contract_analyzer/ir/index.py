@@ -260,11 +260,31 @@ class _Walker:
         e.stmt = stmt
         index = self.index
         index.nodes.append(e)
-        bucket = _FILE.get(type(e))
+        kind = type(e)
+        bucket = _FILE.get(kind)
         if bucket is not None:
             getattr(index, bucket).append(e)
-        for child in e.children():
-            self.expr(child, e, stmt)  # type: ignore[arg-type]
+        if kind is Call:
+            assert isinstance(e, Call)
+            self.expr(e.callee, e, stmt)
+            for option in e.options.values():
+                self.expr(option, e, stmt)
+            for arg in e.args:
+                self.expr(arg, e, stmt)
+            return
+        for name in kind._children:  # plain attribute reads: no generator per node
+            value = getattr(e, name)
+            if value is None:
+                continue
+            if type(value) is list:
+                for item in value:
+                    if item is not None:
+                        self.expr(item, e, stmt)
+            elif type(value) is dict:
+                for item in value.values():
+                    self.expr(item, e, stmt)
+            else:
+                self.expr(value, e, stmt)
 
 
 def _after(stmt: Stmt, conds: Conditions) -> Conditions:
