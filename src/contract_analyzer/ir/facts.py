@@ -16,6 +16,7 @@ See ../shared/ANALYSIS.md. For every function and modifier:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from contract_analyzer.ir.access import StateAccess, collect_accesses, storage_aliases
@@ -32,6 +33,7 @@ from contract_analyzer.ir.nodes import (
     Member,
     New,
     Stmt,
+    Update,
     Variable,
 )
 from contract_analyzer.ir.resolve import unwrap_chain
@@ -166,7 +168,7 @@ def compute_facts(project: Project) -> None:
         callable_.facts = facts
     for callable_ in callables:
         _transitive(callable_, facts_by_id)
-    guards = GuardAnalysis()
+    guards = GuardAnalysis(_counters(facts_by_id.values()))
     for callable_ in callables:
         if isinstance(callable_, Function):
             facts = facts_by_id[id(callable_)]
@@ -174,6 +176,21 @@ def compute_facts(project: Project) -> None:
             facts.reentrancy_guarded = _is_reentrancy_guarded(callable_, facts)
     _reachability(callables, facts_by_id)
     project.guard_analysis = guards
+
+
+def _counters(all_facts: Iterable[FunctionFacts]) -> set[StateVariable]:
+    """State variables some code writes with a computed value (``+=``, ``++``, ``= x + y``):
+    amounts, not flags."""
+    out: set[StateVariable] = set()
+    for facts in all_facts:
+        for access in facts.state_writes:
+            node = access.node
+            if isinstance(node, Update) or (
+                isinstance(node, Assignment)
+                and (node.op != "=" or not isinstance(node.value, Literal))
+            ):
+                out.add(access.var)
+    return out
 
 
 def facts_of_callable(callable_: Callable) -> FunctionFacts:

@@ -32,6 +32,8 @@ from contract_analyzer.ir.nodes import (
     Member,
     Return,
     Stmt,
+    TupleExpr,
+    TypeExpr,
     Unary,
     Variable,
 )
@@ -40,6 +42,12 @@ from contract_analyzer.ir.resolve import dotted_name
 PRIVILEGED_NAME = re.compile(
     r"only|auth|admin|owner|role|governance|governor|guardian|restricted|whitelist|allowlist|"
     r"minter|operator|keeper|manager|controller|dao|council|multisig|trusted|permission|ward",
+    re.IGNORECASE,
+)
+# helpers that change roles rather than check them: `_transferOwnership(x)`, `_grantRole(r, a)`
+_EFFECT_NAME = re.compile(
+    r"^_*(transfer|grant|revoke|set|add|remove|change|update|renounce|mint|burn|setup|init|"
+    r"accept|propose|register|approve)",
     re.IGNORECASE,
 )
 _NOT_ACCESS = re.compile(
@@ -76,7 +84,10 @@ class Guard:
 class GuardAnalysis:
     """Memoised guard questions over a project's callables."""
 
-    def __init__(self) -> None:
+    def __init__(self, counters: set[StateVariable] | None = None) -> None:
+        # integer state written with computed values (balances, not `wards[x] = 1`): a
+        # lookup of the caller in one of these is accounting, not a role check
+        self.counters: set[StateVariable] = counters or set()
         self._enforced: dict[tuple[int, frozenset[int]], list[Guard]] = {}
         self._returns: dict[tuple[int, frozenset[int]], str | None] = {}
         self._in_progress: set[tuple[int, frozenset[int]]] = set()
@@ -174,7 +185,12 @@ class GuardAnalysis:
                     guards.append(Guard(guard.kind, call, f"call {target.name}", guard.confidence))
             elif call.kind in ("unknown", "internal") and isinstance(call.callee, Identifier):
                 name = call.callee.name
-                if PRIVILEGED_NAME.search(name) and not _NOT_ACCESS.search(name) and target is None:
+                if (
+                    PRIVILEGED_NAME.search(name)
+                    and not _NOT_ACCESS.search(name)
+                    and not _EFFECT_NAME.search(name)
+                    and target is None
+                ):
                     guards.append(Guard("modifier_name", call, f"call {name}", "medium"))
         return guards
 
@@ -243,7 +259,35 @@ class GuardAnalysis:
             return "role"
         if isinstance(expr, Call):
             return self._call_check(expr, callable_, sender_params, depth)
+        if isinstance(expr, Identifier) and isinstance(expr.ref, Variable) and depth <= _MAX_DEPTH:
+            return self._flag_check(expr.ref, callable_, sender_params, depth + 1)
         return None
+
+    def _flag_check(
+        self, var: Variable, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> str | None:
+        """A local bool set to true only where an access check holds:
+        ``for (...) if (owners[i] == msg.sender) isOwner = true; require(isOwner);``."""
+        from contract_analyzer.ir.index import facts_of
+
+        if var.kind != "local" or callable_.index is None:
+            return None
+        kind: str | None = None
+        for definition, stmt in _flag_definitions(var, callable_):
+            if isinstance(definition, Literal) and definition.value == "false":
+                continue
+            if isinstance(definition, Literal) and definition.value == "true" and stmt is not None:
+                found = [
+                    self.access_kind(e, t, callable_, sender_params, depth)
+                    for e, t in facts_of(stmt.conditions)
+                ]
+                current = next((k for k in found if k is not None), None)
+            else:
+                current = self.access_kind(definition, True, callable_, sender_params, depth)
+            if current is None:
+                return None
+            kind = kind or current
+        return kind
 
     def _call_check(
         self, call: Call, callable_: Callable, sender_params: frozenset[int], depth: int
@@ -340,6 +384,20 @@ class GuardAnalysis:
             for i in sender_params:
                 if i < len(params) and params[i] is expr.ref:
                     return "sender"
+        if (
+            isinstance(expr, Identifier)
+            and isinstance(expr.ref, Variable)
+            and expr.ref.kind == "local"
+            and depth <= _MAX_DEPTH
+        ):
+            # `address sender = _msgSender(); if (pendingOwner() != sender) revert ...`
+            definitions = _local_definitions(expr.ref, callable_)
+            if definitions and all(
+                d is not None
+                and self._sender_kind(d, callable_, sender_params, depth + 1) == "sender"
+                for d in definitions
+            ):
+                return "sender"
         return None
 
     def _compared_with(self, other: Expr, callable_: Callable) -> str:
@@ -374,7 +432,9 @@ class GuardAnalysis:
             return False
         scope = callable_.scope
         value_type = scope.type_of(expr) if scope is not None else None
-        return value_type is None or value_type.is_bool or value_type.is_integer
+        if value_type is not None and value_type.is_integer:
+            return ref not in self.counters
+        return value_type is None or value_type.is_bool
 
 
 def _involves_state(expr: Expr, callable_: Callable) -> bool:
@@ -393,8 +453,13 @@ def _involves_state(expr: Expr, callable_: Callable) -> bool:
                         and _involves_state(assignment, callable_)
                     ):
                         return True
-        if isinstance(node, Call) and node.kind in ("internal", "external") and not node.args:
-            return True  # owner(), getOwner()
+        if (
+            isinstance(node, Call)
+            and node.kind in ("internal", "external", "unknown")
+            and not node.args
+            and not isinstance(node.callee, TypeExpr)
+        ):
+            return True  # owner(), getOwner(), pendingOwner() from an unresolved base
         if isinstance(node, Call) and node.kind == "external" and isinstance(node.callee, Member):
             return True  # registry.owner(), roles.admin()
     return False
@@ -407,11 +472,36 @@ def _local_definitions(var: Variable, callable_: Callable) -> list[Expr | None]:
     parent = var.parent
     if isinstance(parent, VarDecl) and not parent.is_tuple:
         out.append(parent.value)
+    elif isinstance(parent, VarDecl) and parent.value is not None:
+        # `(address newAdmin, ) = pendingDefaultAdmin();`: part of what the call returns
+        value = parent.value
+        if isinstance(value, TupleExpr) and var in parent.variables:
+            position = parent.variables.index(var)
+            if position < len(value.elements):
+                out.append(value.elements[position])
+        elif not isinstance(value, TupleExpr):
+            out.append(value)
     index = callable_.index
     if index is not None:
         for assignment in index.assignments:
             if isinstance(assignment.target, Identifier) and assignment.target.ref is var:
                 out.append(assignment.value)
+    return out
+
+
+def _flag_definitions(var: Variable, callable_: Callable) -> list[tuple[Expr, Stmt | None]]:
+    """The values a local receives, with the statement that assigns each."""
+    from contract_analyzer.ir.nodes import VarDecl
+
+    out: list[tuple[Expr, Stmt | None]] = []
+    parent = var.parent
+    if isinstance(parent, VarDecl) and not parent.is_tuple and parent.value is not None:
+        out.append((parent.value, parent))
+    index = callable_.index
+    for assignment in index.assignments if index is not None else []:
+        target = assignment.target
+        if isinstance(target, Identifier) and target.ref is var and assignment.op == "=":
+            out.append((assignment.value, assignment.stmt))
     return out
 
 
