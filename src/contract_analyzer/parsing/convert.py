@@ -829,7 +829,7 @@ class _Converter:
     def expr(self, node: TSNode) -> Expr:
         kind = node.type
         while kind == "expression":
-            inner = node.named_child(0)
+            inner: TSNode | None = node.named_child(0)
             if inner is not None and inner.type == "comment":
                 inner = _first_named(node)
             if inner is None:
