@@ -6,7 +6,11 @@
     ├── InputError                the input cannot be analysed (empty, binary, too large,
     │                             not UTF-8, unreadable): a 4xx / CLI exit 2
     ├── UsageError                bad arguments or options: a 4xx / CLI exit 2
-    └── ConfigError               bad configuration
+    ├── ConfigError               bad configuration
+    └── AnalysisTimeoutError      the analysis ran over its time limit and was stopped:
+                                  HTTP 504
+
+The HTTP status of each lives in one table, ``contract_analyzer.service.errors``.
 """
 
 from __future__ import annotations
@@ -36,3 +40,9 @@ class UsageError(AnalyzerError):
 
 class ConfigError(AnalyzerError):
     code = "invalid_config"
+
+
+class AnalysisTimeoutError(AnalyzerError):
+    """The analysis did not finish within its time limit; its worker was stopped."""
+
+    code = "analysis_timeout"

@@ -73,7 +73,8 @@ def _rule(finding: Finding) -> dict[str, Any]:
     description = detector.description if detector else finding.description
     recommendation = detector.recommendation if detector else finding.recommendation
     tags = ["security" if "security" in finding.analysis_types else finding.analysis_types[0]]
-    tags.append(finding.category)
+    if finding.category not in tags:  # gas/quality detectors: category == analysis type
+        tags.append(finding.category)
     if finding.swc_id:
         tags.append(finding.swc_id)
     help_markdown = f"{description}\n\n**Recommendation:** {recommendation}"
