@@ -289,25 +289,32 @@ def _transitive(callable_: Callable, facts_by_id: dict[int, FunctionFacts]) -> N
         current_facts = facts_by_id.get(id(current))
         if current_facts is None:
             continue
-        nexts: list[Callable] = [f for _, f in current_facts.internal_calls]
-        nexts.extend(current_facts.modifiers)
-        for nxt in nexts:
+        for _, nxt in current_facts.internal_calls:
             if id(nxt) not in seen and nxt is not callable_:
                 seen[id(nxt)] = nxt
                 stack.append(nxt)
+        for modifier in current_facts.modifiers:
+            if id(modifier) not in seen and modifier is not callable_:
+                seen[id(modifier)] = modifier
+                stack.append(modifier)
     facts.callees = list(seen.values())
-    facts.reads_all = {a.var for a in facts.state_reads}
-    facts.writes_all = {a.var for a in facts.state_writes}
-    facts.calls_out_all = list(facts.external_calls)
+    reads = {a.var for a in facts.state_reads}
+    writes = {a.var for a in facts.state_writes}
+    calls_out = list(facts.external_calls)
     for callee in facts.callees:
         callee_facts = facts_by_id.get(id(callee))
         if callee_facts is None:
             continue
-        facts.reads_all.update(a.var for a in callee_facts.state_reads)
-        facts.writes_all.update(a.var for a in callee_facts.state_writes)
-        facts.calls_out_all.extend(callee_facts.external_calls)
+        for access in callee_facts.state_reads:
+            reads.add(access.var)
+        for access in callee_facts.state_writes:
+            writes.add(access.var)
+        calls_out.extend(callee_facts.external_calls)
         if isinstance(callee, Function) and isinstance(callable_, Function):
             callee_facts.callers.append(callable_)
+    facts.reads_all = reads
+    facts.writes_all = writes
+    facts.calls_out_all = calls_out
 
 
 # ---------------------------------------------------------------------- reentrancy guard

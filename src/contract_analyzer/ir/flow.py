@@ -6,6 +6,10 @@ the condition of an ``if`` before its branches. Modifier bodies wrap the functio
 their ``_``, and the bodies of internal functions are spliced in where they are
 called (a few levels deep, recursion cut), so "state written after an external call
 in a helper called afterwards" is just a later entry in the list.
+
+Inlining is bounded by a budget of steps that grows with the size of the function
+itself: past it (a dense call graph can grow the list exponentially) an internal call is left as one step with
+``summarized=True``, and callers fall back to the callee's facts for it.
 """
 
 from __future__ import annotations
@@ -34,18 +38,23 @@ from contract_analyzer.ir.nodes import (
 )
 
 MAX_INLINE_DEPTH = 3
+BASE_BUDGET = 400
+BUDGET_PER_NODE = 8
+MAX_BUDGET = 5000
 
 
 class Step:
     """One node in execution order; ``owner`` is the body it belongs to and
-    ``loop`` the innermost loop statement around it (in any inlined body)."""
+    ``loop`` the innermost loop statement around it (in any inlined body).
+    ``summarized`` marks an internal call whose body was not spliced in."""
 
-    __slots__ = ("loop", "node", "owner")
+    __slots__ = ("loop", "node", "owner", "summarized")
 
     def __init__(self, node: Node, owner: Callable, loop: Stmt | None) -> None:
         self.node = node
         self.owner = owner
         self.loop = loop
+        self.summarized = False
 
     def __repr__(self) -> str:
         return f"Step({type(self.node).__name__} @{self.node.line} in {self.owner.name})"
@@ -54,15 +63,17 @@ class Step:
 def execution_order(function: Function, *, inline: bool = True) -> list[Step]:
     """Nodes of ``function`` (with its modifiers and, if ``inline``, its internal
     callees) in execution order."""
-    walker = _Walker(inline)
     modifiers = [m.ref for m in function.modifiers if isinstance(m.ref, Modifier)]
+    own = sum(len(c.index.nodes) for c in (function, *modifiers) if c.index is not None)
+    walker = _Walker(inline, [min(MAX_BUDGET, BASE_BUDGET + BUDGET_PER_NODE * own)])
     walker.run_wrapped(function, modifiers)
     return walker.steps
 
 
 class _Walker:
-    def __init__(self, inline: bool) -> None:
+    def __init__(self, inline: bool, budget: list[int]) -> None:
         self.inline = inline
+        self.budget = budget  # shared by the walkers of one execution_order call
         self.steps: list[Step] = []
         self.stack: list[int] = []
 
@@ -147,18 +158,24 @@ class _Walker:
         for child in e.children():
             if isinstance(child, Expr):
                 yield from self._expr(child, owner, loop)
-        yield Step(e, owner, loop)
-        if (
-            self.inline
-            and isinstance(e, Call)
+        step = Step(e, owner, loop)
+        self.budget[0] -= 1
+        if not (
+            isinstance(e, Call)
             and e.kind in ("internal", "library")
             and isinstance(e.target, Function)
             and e.target.body is not None
-            and len(self.stack) <= MAX_INLINE_DEPTH
         ):
-            target = e.target
-            callee = _Walker(self.inline)
-            callee.stack = list(self.stack)
-            modifiers = [m.ref for m in target.modifiers if isinstance(m.ref, Modifier)]
-            callee.run_wrapped(target, modifiers, loop)
-            yield from callee.steps
+            yield step
+            return
+        target = e.target
+        if not self.inline or len(self.stack) > MAX_INLINE_DEPTH or self.budget[0] <= 0:
+            step.summarized = id(target) not in self.stack
+            yield step
+            return
+        yield step
+        callee = _Walker(self.inline, self.budget)
+        callee.stack = list(self.stack)
+        modifiers = [m.ref for m in target.modifiers if isinstance(m.ref, Modifier)]
+        callee.run_wrapped(target, modifiers, loop)
+        yield from callee.steps

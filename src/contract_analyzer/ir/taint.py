@@ -16,6 +16,8 @@ internal call carries what its callee returns, computed a few levels deep.
 
 from __future__ import annotations
 
+import weakref
+
 from contract_analyzer.ir.builtins import Builtin
 from contract_analyzer.ir.declarations import Callable, Function, StateVariable
 from contract_analyzer.ir.nodes import (
@@ -58,6 +60,7 @@ class Taint:
         self._defs: dict[Variable, list[Expr]] = {}
         self._memo: dict[Variable, Labels] = {}
         self._in_progress: set[Variable] = set()
+        self._expr_memo: dict[int, Labels] = {}
         self._collect_definitions()
 
     def _collect_definitions(self) -> None:
@@ -106,6 +109,14 @@ class Taint:
     def sources(self, expr: Expr | None) -> Labels:
         if expr is None:
             return _EMPTY
+        key = id(expr)
+        cached = self._expr_memo.get(key)
+        if cached is None:
+            cached = self._sources(expr)
+            self._expr_memo[key] = cached
+        return cached
+
+    def _sources(self, expr: Expr) -> Labels:
         if isinstance(expr, Literal):
             return _EMPTY
         if isinstance(expr, Identifier):
@@ -171,14 +182,21 @@ class Taint:
             return frozenset({"block", "blockhash", *args})
         target = call.target
         if call.kind in ("internal", "library") and isinstance(target, Function):
-            return frozenset(args | self._returned(target, call))
+            return frozenset(args) | self._returned(target, call)
         if isinstance(callee, Member) and call.kind == "builtin":
             return frozenset(args | self.sources(callee.base))
         return frozenset(args)
 
-    def _returned(self, function: Function, call: Call) -> set[str]:
+    def _returned(self, function: Function, call: Call) -> Labels:
         if self.depth >= _MAX_CALL_DEPTH or function.index is None:
-            return set()
+            return _EMPTY
+        per_function = _RETURNED.get(function)
+        if per_function is None:
+            per_function = {}
+            _RETURNED[function] = per_function
+        cached = per_function.get(self.depth)
+        if cached is not None:
+            return cached
         inner = Taint(function, self.depth + 1)
         out: set[str] = set()
         for ret in function.index.returns:
@@ -186,7 +204,14 @@ class Taint:
         for var in function.returns:
             out |= inner.variable(var)
         # a parameter of the callee stands for what the caller passed
-        return {label for label in out if not label.startswith("param")}
+        result = frozenset(label for label in out if not label.startswith("param"))
+        per_function[self.depth] = result
+        return result
+
+
+# What a function returns, by call depth: independent of the call site (parameters are
+# dropped), so computed once per function and analysis.
+_RETURNED: weakref.WeakKeyDictionary[Function, dict[int, Labels]] = weakref.WeakKeyDictionary()
 
 
 def is_caller_controlled(labels: Labels) -> bool:

@@ -62,6 +62,7 @@ class Entropy:
         self._defs: dict[int, dict[Variable, list[Expr]]] = {}
         self._contract: dict[int, tuple[set[str], set[str]]] = {}
         self._relevant: dict[tuple[int, bool], bool] = {}
+        self._mentions: dict[int, bool] = {}
 
     def of(self, fn: Callable, expr: Expr | None) -> EntropyInfo:
         info = EntropyInfo()
@@ -130,6 +131,13 @@ class Entropy:
         if info.origin is None:
             info.origin, info.origin_owner = node, fn
 
+    def _mentions_block(self, fn: Callable) -> bool:
+        found = self._mentions.get(id(fn))
+        if found is None:
+            found = _mentions_block(fn)
+            self._mentions[id(fn)] = found
+        return found
+
     def relevant(self, fn: Callable, *, seeds: bool = True) -> bool:
         """Cheap pre-check: the body (or code it calls) mentions a block value, or a
         stored seed when ``seeds``."""
@@ -137,7 +145,7 @@ class Entropy:
         found = self._relevant.get(key)
         if found is None:
             bodies = [fn, *self.ctx.facts(fn).callees]
-            found = any(_mentions_block(body) for body in bodies)
+            found = any(self._mentions_block(body) for body in bodies)
             if not found and seeds:
                 stored = self.seeds(fn.contract)
                 found = bool(stored) and any(v.name in stored for v in self.ctx.facts(fn).reads_all)

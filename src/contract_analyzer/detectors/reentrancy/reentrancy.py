@@ -11,7 +11,7 @@ from contract_analyzer.ir.access import is_self_update
 from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
 from contract_analyzer.ir.facts import ExternalCall
 from contract_analyzer.ir.flow import execution_order
-from contract_analyzer.ir.nodes import Identifier
+from contract_analyzer.ir.nodes import Call, Identifier
 from contract_analyzer.ir.render import render
 from contract_analyzer.ir.taint import is_caller_controlled
 
@@ -93,26 +93,50 @@ class Reentrancy(Detector):
         lookups: _BodyFacts,
         readers: dict[StateVariable, list[Function]],
     ) -> Iterator[Issue]:
-        hits: list[_Hit] = []
+        hits: dict[int, tuple[int, _Hit]] = {}  # one per call site, at its first position
+        writes_at: dict[StateVariable, list[tuple[int, int]]] = {}  # var -> (position, line)
         read_so_far: set[StateVariable] = set()
         written_so_far: set[StateVariable] = set()
-        for step in execution_order(function):
+        covered: set[int] = set()  # helpers whose calls a summary already brought in
+        for position, step in enumerate(execution_order(function)):
             calls, writes, reads = lookups.get(step.owner)
             node_id = id(step.node)
             var = reads.get(node_id)
             if var is not None:
                 read_so_far.add(var)
-            for written in writes.get(node_id, ()):
+            step_writes = list(writes.get(node_id, ()))
+            step_calls = [calls[node_id]] if node_id in calls else []
+            if (
+                step.summarized
+                and isinstance(step.node, Call)
+                and isinstance(step.node.target, Function)
+            ):
+                # a helper too deep to inline: its effects, writes before calls (the cautious order)
+                target = step.node.target
+                summary = ctx.facts(target)
+                read_so_far |= summary.reads_all
+                step_writes.extend(summary.writes_all)
+                if id(target) not in covered:  # its calls count from their first position
+                    covered.add(id(target))
+                    covered.update(id(c) for c in summary.callees)
+                    step_calls.extend(summary.calls_out_all)
+            for written in step_writes:
                 written_so_far.add(written)
-                for hit in hits:
-                    if written not in hit.locks:
-                        hit.writes.setdefault(written, step.node.line)
-            ext = calls.get(node_id)
-            if ext is not None and ext.can_reenter:
-                # a flag checked and set before the call is a lock: resetting it after is fine
-                hits.append(_Hit(ext, set(read_so_far), read_so_far & written_so_far))
+                writes_at.setdefault(written, []).append((position, step.node.line))
+            for ext in step_calls:
+                if id(ext.call) not in hits and ext.can_reenter:
+                    # a flag checked and set before the call is a lock: resetting it after is fine
+                    hit = _Hit(ext, set(read_so_far), read_so_far & written_so_far)
+                    hits[id(ext.call)] = (position, hit)
+        for position, hit in hits.values():
+            for var, positions in writes_at.items():
+                if var in hit.locks:
+                    continue
+                after = next((line for pos, line in positions if pos > position), None)
+                if after is not None:
+                    hit.writes[var] = after
         guarded = ctx.facts(function).reentrancy_guarded
-        for hit in hits:
+        for _, hit in sorted(hits.values(), key=lambda item: item[0]):
             if not hit.writes:
                 continue
             issue = self._issue_for(ctx, contract, function, hit, guarded, readers)
