@@ -21,7 +21,11 @@ def test_vulnerable_bank_gives_exactly_the_two_findings_and_score_25() -> None:
 def test_legacy_bank_also_reports_the_underflow() -> None:
     source = (EXAMPLES / "LegacyBank.sol").read_text()
     report = analyze(source, analysis_type="security")
-    severe = {(f.type, f.line_number) for f in report.findings if f.severity in ("critical", "high")}
+    severe = {
+        (f.type, f.line_number) for f in report.findings if f.severity in ("critical", "high")
+    }
     assert ("reentrancy", 7) in severe
     assert ("unchecked_call", 7) in severe
-    assert any(f.line_number == 8 and f.swc_id == "SWC-101" for f in report.findings), report.findings
+    assert any(f.line_number == 8 and f.swc_id == "SWC-101" for f in report.findings), (
+        report.findings
+    )

@@ -105,7 +105,9 @@ def collect_files(
         if path.is_dir():
             # dependency folders are skipped below a scanned folder, not when named
             candidates = [
-                c for c in sorted(path.rglob("*.sol")) if not _excluded(c.relative_to(path), DEFAULT_EXCLUDES)
+                c
+                for c in sorted(path.rglob("*.sol"))
+                if not _excluded(c.relative_to(path), DEFAULT_EXCLUDES)
             ]
         elif path.suffix != ".sol":
             errors.append(FileError(str(path), f"{path}: not a .sol file"))
