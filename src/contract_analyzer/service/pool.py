@@ -110,7 +110,16 @@ class _Worker:
         return self.process.pid
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        if self.process.poll() is not None:
+            return False
+        # A killed multi-threaded process is a zombie that waitpid cannot reap until all
+        # its threads are gone; /proc already says it is dead (Linux only).
+        try:
+            with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        return state not in ("Z", "X")
 
     async def receive(self, timeout: float | None) -> Any:
         """The next message from the worker; ``TimeoutError`` past ``timeout`` seconds,
@@ -155,6 +164,10 @@ class _Worker:
             self.kill()
         else:
             self.conn.close()
+
+
+class _NotDelivered(WorkerCrashedError):
+    """The worker died before it received the job (safe to hand the job to another)."""
 
 
 class AnalysisPool:
@@ -243,7 +256,24 @@ class AnalysisPool:
             self._ensure_started()
 
     async def run(self, job: dict[str, Any], timeout: float) -> JobResult:
-        """Run ``job`` on a free worker within ``timeout`` seconds of analysis."""
+        """Run ``job`` on a free worker within ``timeout`` seconds of analysis.
+
+        A worker found dead when the job is handed over (killed while idle) is replaced
+        and the job handed to the fresh one; a worker that dies after it received the
+        job is not retried (the job may be what kills it).
+        """
+        try:
+            return await self._run_once(job, timeout)
+        except _NotDelivered:
+            if self._closed:
+                raise PoolClosedError("the server is shutting down") from None
+            log.warning("analysis worker was dead at hand-over; using a fresh one")
+            try:
+                return await self._run_once(job, timeout)
+            except _NotDelivered as exc:
+                raise WorkerCrashedError(str(exc)) from None
+
+    async def _run_once(self, job: dict[str, Any], timeout: float) -> JobResult:
         if self._closed:
             raise PoolClosedError("the server is shutting down")
         self._ensure_started()
@@ -252,10 +282,12 @@ class AnalysisPool:
             self._replace(worker)
             worker = await self._acquire(timeout)
         healthy = False
+        delivered = False
         try:
             await worker.wait_ready(self.start_timeout)
             started = time.perf_counter()
             worker.conn.send(job)
+            delivered = True
             try:
                 reply = await worker.receive(timeout)
                 seconds = time.perf_counter() - started
@@ -271,9 +303,10 @@ class AnalysisPool:
                 ) from None
             healthy = True
         except (EOFError, OSError) as exc:
-            raise WorkerCrashedError(
-                f"the analysis worker exited unexpectedly ({type(exc).__name__})"
-            ) from None
+            message = f"the analysis worker exited unexpectedly ({type(exc).__name__})"
+            if not delivered:
+                raise _NotDelivered(message) from None
+            raise WorkerCrashedError(message) from None
         finally:
             if healthy:
                 worker.jobs += 1
