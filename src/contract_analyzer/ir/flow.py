@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract_analyzer.ir.declarations import Callable, Function, Modifier
+from contract_analyzer.ir.declarations import Callable, Contract, Function, Modifier
 from contract_analyzer.ir.nodes import (
     Block,
     Call,
@@ -26,7 +26,9 @@ from contract_analyzer.ir.nodes import (
     Expr,
     ExpressionStmt,
     For,
+    Identifier,
     If,
+    Member,
     Node,
     Placeholder,
     Return,
@@ -34,30 +36,84 @@ from contract_analyzer.ir.nodes import (
     Stmt,
     Try,
     VarDecl,
+    Variable,
     While,
 )
 
-MAX_INLINE_DEPTH = 3
+MAX_INLINE_DEPTH = 5
 BASE_BUDGET = 400
 BUDGET_PER_NODE = 8
 MAX_BUDGET = 5000
 
 
+class Frame:
+    """Parameters of an inlined body bound to the arguments of the call that entered it.
+
+    ``caller`` is the body the arguments belong to and ``parent`` its own frame, so a
+    parameter can be followed back through several calls to the value at the root.
+    """
+
+    __slots__ = ("bindings", "caller", "parent")
+
+    def __init__(self, bindings: dict[int, Expr], caller: Callable, parent: Frame | None) -> None:
+        self.bindings = bindings
+        self.caller = caller
+        self.parent = parent
+
+
 class Step:
-    """One node in execution order; ``owner`` is the body it belongs to and
-    ``loop`` the innermost loop statement around it (in any inlined body).
-    ``summarized`` marks an internal call whose body was not spliced in."""
+    """One node in execution order.
 
-    __slots__ = ("loop", "node", "owner", "summarized")
+    ``owner`` is the body it belongs to, ``loop`` the innermost loop statement around it
+    (in any inlined body), ``frame`` the parameter bindings of the inlined body it is in,
+    ``anchor`` the node of the analysed function that led to it (itself at top level),
+    and ``summarized`` marks an internal call whose body was not spliced in.
+    """
 
-    def __init__(self, node: Node, owner: Callable, loop: Stmt | None) -> None:
+    __slots__ = (
+        "anchor",
+        "anchor_contract",
+        "frame",
+        "loop",
+        "node",
+        "owner",
+        "root",
+        "summarized",
+    )
+
+    def __init__(
+        self,
+        node: Node,
+        owner: Callable,
+        loop: Stmt | None,
+        frame: Frame | None = None,
+        anchor: Node | None = None,
+    ) -> None:
         self.node = node
         self.owner = owner
         self.loop = loop
+        self.frame = frame
+        self.anchor = anchor if anchor is not None else node
+        self.anchor_contract: Contract | None = None  # the analysed function's contract
+        self.root: Function | None = None  # the analysed function
         self.summarized = False
 
     def __repr__(self) -> str:
         return f"Step({type(self.node).__name__} @{self.node.line} in {self.owner.name})"
+
+
+def resolve_argument(expr: Expr, owner: Callable, frame: Frame | None) -> tuple[Expr, Callable]:
+    """Follow a parameter of an inlined body back to the argument the caller passed
+    (through conversions such as ``payable(x)``), as far as the frames go."""
+    while True:
+        while isinstance(expr, Call) and expr.kind == "conversion" and len(expr.args) == 1:
+            expr = expr.args[0]
+        if frame is None or not isinstance(expr, Identifier) or not isinstance(expr.ref, Variable):
+            return expr, owner
+        bound = frame.bindings.get(id(expr.ref))
+        if bound is None:
+            return expr, owner
+        expr, owner, frame = bound, frame.caller, frame.parent
 
 
 def execution_order(function: Function, *, inline: bool = True) -> list[Step]:
@@ -67,13 +123,46 @@ def execution_order(function: Function, *, inline: bool = True) -> list[Step]:
     own = sum(len(c.index.nodes) for c in (function, *modifiers) if c.index is not None)
     walker = _Walker(inline, [min(MAX_BUDGET, BASE_BUDGET + BUDGET_PER_NODE * own)])
     walker.run_wrapped(function, modifiers)
+    for step in walker.steps:
+        step.anchor_contract = function.contract
+        step.root = function
     return walker.steps
 
 
+def _bind(call: Call, target: Function, caller: Callable, parent: Frame | None) -> Frame:
+    """Parameters of ``target`` bound to the arguments of ``call``."""
+    args = list(call.args)
+    callee = call.callee
+    if (
+        call.kind == "library"
+        and isinstance(callee, Member)
+        and not (isinstance(callee.base, Identifier) and isinstance(callee.base.ref, Contract))
+    ):
+        args.insert(0, callee.base)  # `x.f(a)` through `using L for T`
+    bindings: dict[int, Expr] = {}
+    if call.arg_names:
+        by_name = dict(zip(call.arg_names, call.args, strict=False))
+        for param in target.params:
+            if param.name in by_name:
+                bindings[id(param)] = by_name[param.name]
+    else:
+        for param, arg in zip(target.params, args, strict=False):
+            bindings[id(param)] = arg
+    return Frame(bindings, caller, parent)
+
+
 class _Walker:
-    def __init__(self, inline: bool, budget: list[int]) -> None:
+    def __init__(
+        self,
+        inline: bool,
+        budget: list[int],
+        frame: Frame | None = None,
+        anchor: Node | None = None,
+    ) -> None:
         self.inline = inline
         self.budget = budget  # shared by the walkers of one execution_order call
+        self.frame = frame
+        self.anchor = anchor  # the top-level node this walker's body was entered from
         self.steps: list[Step] = []
         self.stack: list[int] = []
 
@@ -113,7 +202,7 @@ class _Walker:
         elif isinstance(s, VarDecl):
             if s.value is not None:
                 yield from self._expr(s.value, owner, loop)
-            yield Step(s, owner, loop)
+            yield self._step(s, owner, loop)
         elif isinstance(s, If):
             yield from self._expr(s.cond, owner, loop)
             yield from self._stmt(s.then, owner, loop)
@@ -136,20 +225,23 @@ class _Walker:
         elif isinstance(s, Return):
             if s.value is not None:
                 yield from self._expr(s.value, owner, loop)
-            yield Step(s, owner, loop)
+            yield self._step(s, owner, loop)
         elif isinstance(s, Emit):
             yield from self._expr(s.call, owner, loop)
         elif isinstance(s, Revert):
             for arg in s.args:
                 yield from self._expr(arg, owner, loop)
-            yield Step(s, owner, loop)
+            yield self._step(s, owner, loop)
         elif isinstance(s, Try):
             yield from self._expr(s.call, owner, loop)
             yield from self._stmt(s.body, owner, loop)
             for clause in s.catches:
                 yield from self._catch(clause, owner, loop)
         else:
-            yield Step(s, owner, loop)
+            yield self._step(s, owner, loop)
+
+    def _step(self, node: Node, owner: Callable, loop: Stmt | None) -> Step:
+        return Step(node, owner, loop, self.frame, self.anchor)
 
     def _catch(self, clause: CatchClause, owner: Callable, loop: Stmt | None) -> Iterator[Step]:
         yield from self._stmt(clause.body, owner, loop)
@@ -158,7 +250,7 @@ class _Walker:
         for child in e.children():
             if isinstance(child, Expr):
                 yield from self._expr(child, owner, loop)
-        step = Step(e, owner, loop)
+        step = self._step(e, owner, loop)
         self.budget[0] -= 1
         if not (
             isinstance(e, Call)
@@ -174,7 +266,8 @@ class _Walker:
             yield step
             return
         yield step
-        callee = _Walker(self.inline, self.budget)
+        frame = _bind(e, target, owner, self.frame)
+        callee = _Walker(self.inline, self.budget, frame, self.anchor or e)
         callee.stack = list(self.stack)
         modifiers = [m.ref for m in target.modifiers if isinstance(m.ref, Modifier)]
         callee.run_wrapped(target, modifiers, loop)

@@ -477,6 +477,10 @@ class Scope:
         if isinstance(base, MetaType):
             call.kind = "builtin"
             return
+        if name in ("wrap", "unwrap") and len(call.args) == 1 and isinstance(base, Identifier):
+            if base_ref is None or not isinstance(base_ref, Variable | StateVariable):
+                call.kind = "builtin"  # user-defined value type: `Delay.unwrap(d)`
+                return
         base_type = self.type_of(base)
         if name in LOW_LEVEL_CALLS and not self._contract_declares(base_type, name):
             call.kind = "low_level"

@@ -21,9 +21,11 @@ from contract_analyzer.ir.nodes import (
     Assignment,
     Binary,
     Call,
+    Conditional,
     Expr,
     Identifier,
     If,
+    Member,
     Node,
     TupleExpr,
     Update,
@@ -93,6 +95,11 @@ class Checks:
         for stmt in index.statements:
             if isinstance(stmt, If | While):
                 self.conditions.append(stmt.cond)
+        for assignment in index.assignments:
+            # `success = c >= a;`: the overflow check is computed and returned (try* helpers)
+            value = strip(assignment.value)
+            if isinstance(value, Binary) and value.op in COMPARISONS:
+                self.conditions.append(value)
 
     # ------------------------------------------------------------------ helpers
     def _same(self, a: Expr | None, b: Expr | None) -> bool:
@@ -153,7 +160,12 @@ class Checks:
 
     # ------------------------------------------------------------------ checks
     def is_checked(self, op: Op) -> bool:
-        return self._bounded_before(op) or self._inline_check(op) or self._checked_after(op)
+        return (
+            _times_flag(op)
+            or self._bounded_before(op)
+            or self._inline_check(op)
+            or self._checked_after(op)
+        )
 
     def _bounded_before(self, op: Op) -> bool:
         rels = relations(local_facts(op.node))
@@ -227,6 +239,21 @@ class Checks:
                 if var.name in inside and operands & inside and _refers(atom, var):
                     return True
         return False
+
+
+def _times_flag(op: Op) -> bool:
+    """``x * toUint(flag)`` / ``x * (flag ? 1 : 0)``: a factor of 0 or 1 cannot overflow."""
+    if op.kind != "mul":
+        return False
+    for operand in (op.left, op.right):
+        e = strip(operand) if operand is not None else None
+        if isinstance(e, Call) and isinstance(e.callee, Member | Identifier):
+            name = e.callee.member if isinstance(e.callee, Member) else e.callee.name
+            if name.lower() in ("touint", "b2u", "booltouint"):
+                return True
+        if isinstance(e, Conditional) and {int_value(e.then), int_value(e.otherwise)} <= {0, 1}:
+            return True
+    return False
 
 
 def _other_side(atom: Expr, wanted: set[str], keys: Keys) -> frozenset[str]:

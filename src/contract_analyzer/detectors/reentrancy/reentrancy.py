@@ -7,18 +7,19 @@ from dataclasses import dataclass, field
 
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
+from contract_analyzer.detectors.reentrancy._callsite import judge
 from contract_analyzer.ir.access import is_self_update
 from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
 from contract_analyzer.ir.facts import ExternalCall
-from contract_analyzer.ir.flow import execution_order
+from contract_analyzer.ir.flow import Step, execution_order
 from contract_analyzer.ir.nodes import Call, Identifier
 from contract_analyzer.ir.render import render
-from contract_analyzer.ir.taint import is_caller_controlled
 
 
 @dataclass(eq=False)
 class _Hit:
     call: ExternalCall
+    step: Step
     read_before: set[StateVariable] = field(default_factory=set)
     locks: set[StateVariable] = field(default_factory=set)
     writes: dict[StateVariable, int] = field(default_factory=dict)
@@ -126,7 +127,7 @@ class Reentrancy(Detector):
             for ext in step_calls:
                 if id(ext.call) not in hits and ext.can_reenter:
                     # a flag checked and set before the call is a lock: resetting it after is fine
-                    hit = _Hit(ext, set(read_so_far), read_so_far & written_so_far)
+                    hit = _Hit(ext, step, set(read_so_far), read_so_far & written_so_far)
                     hits[id(ext.call)] = (position, hit)
         for position, hit in hits.values():
             for var, positions in writes_at.items():
@@ -171,13 +172,15 @@ class Reentrancy(Detector):
         if not stale:
             return None
         owner = ext.owner
-        target_labels = ctx.sources(owner, ext.target) if ext.target is not None else frozenset()
-        attacker_target = (
-            ext.is_low_level or is_caller_controlled(target_labels) or "msg.sender" in target_labels
-        )
-        if guarded:
-            severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
-        elif ext.sends_ether and attacker_target:
+        site = judge(ctx, ext, hit.step)
+        attacker_target, sends_ether = site.attacker_target, site.sends_ether
+        if guarded or site.hook:
+            # a designed callback (checked for a magic answer) or a locked function
+            severity, confidence = (
+                Severity.MEDIUM,
+                Confidence.LOW if site.hook else Confidence.MEDIUM,
+            )
+        elif sends_ether and attacker_target:
             severity, confidence = Severity.CRITICAL, Confidence.HIGH
         elif attacker_target:
             severity, confidence = Severity.HIGH, Confidence.MEDIUM
@@ -185,23 +188,33 @@ class Reentrancy(Detector):
             severity, confidence = Severity.MEDIUM, Confidence.LOW
         names = ", ".join(f"`{v.name}` (line {hit.writes[v]})" for v in stale[:4])
         call_text = render(ext.call, max_len=60)
+        here = owner.contract is not None and owner.contract.unit is ctx.unit
+        location = ext.call if here else hit.step.anchor
+        via = (
+            ""
+            if here
+            else f" (through `{owner.qualified_name}`, {owner.contract.unit.path if owner.contract else ''}:{ext.line})"
+        )
         message = (
-            f"`{call_text}` hands control to {'an address the caller chooses' if attacker_target else 'another contract'}"
-            f"{' together with ether' if ext.sends_ether else ''} before {names} "
+            f"`{call_text}`{via} hands control to "
+            f"{'an address the caller chooses' if attacker_target else 'another contract'}"
+            f"{' together with ether' if sends_ether else ''} before {names} "
             f"{'is' if len(stale) == 1 else 'are'} updated. A re-entrant call into `{function.name}`"
         )
         if cross:
             message += f" or into {', '.join(f'`{n}`' for n in sorted(set(cross)))}"
         message += " sees the old value."
-        if guarded:
+        if site.hook:
+            message += " The call is a callback the protocol makes on purpose; make sure every function it can reach is safe to run at that point."
+        elif guarded:
             message += " The function has a reentrancy lock, but the functions named above do not."
         return self.issue(
-            ext.call,
+            location,
             message,
             severity=severity,
             confidence=confidence,
-            contract=owner.contract or contract,
-            function=owner,
+            contract=(owner.contract if here else function.contract) or contract,
+            function=owner if here else function,
         )
 
 
