@@ -49,13 +49,16 @@ class UnusedReturnValue(Detector):
                 returned = ", ".join(
                     str(r.type_name) + (f" {r.name}" if r.name else "") for r in target.returns
                 )
-                where = "external call" if call.kind == "external" else "call"
+                external = call.kind == "external"
+                where = "external call" if external else "call"
                 yield self.issue(
                     call,
                     f"The {where} `{render(call, max_len=60)}` returns ({returned}) but the "
                     f"result is ignored; check what `{name}` reports.",
                     function=callable_,
-                    confidence=Confidence.HIGH if call.kind == "external" else None,
+                    # our own helpers' flags are often "did anything change": less alarming
+                    severity=None if external else Severity.LOW,
+                    confidence=Confidence.HIGH if external else None,
                 )
 
 
@@ -63,6 +66,11 @@ def _meaningful(call: Call, target: Function) -> bool:
     """The callee changes state and returns something worth looking at."""
     if not target.returns or target.is_view:
         return False
+    types = [r.type_name for r in target.returns]
+    if call.kind != "external" and not any(t is not None and t.is_bool for t in types):
+        return False  # an internal helper's computed value: the side effect is the point
+    if all(t is not None and str(t) == "bytes" for t in types):
+        return False  # return data of a call helper that reverts on failure
     name = target.name
     if call.kind == "external" and ERC20_BOOL_FUNCTIONS.get(name) == len(call.args):
         return False  # unchecked_erc20_transfer reports these
@@ -78,7 +86,8 @@ def _meaningful(call: Call, target: Function) -> bool:
         return False  # `set.add(x)`: a was-it-new flag that callers commonly ignore
     index = target.index
     if index is not None and index.returns:
-        if all(isinstance(r.value, Literal) for r in index.returns):
+        values = [r.value.value if isinstance(r.value, Literal) else None for r in index.returns]
+        if None not in values and len(set(values)) == 1:
             return False  # always returns the same constant (`return true;`)
     return True
 

@@ -88,6 +88,8 @@ class IncorrectInheritanceOrder(Detector):
         seen: dict[str, Contract] = {}
         for base in contract.ancestors:
             for var in base.state_variables:
+                if var.effective_visibility == "private":
+                    continue  # each base's private storage is its own business
                 first = seen.get(var.name)
                 if first is None:
                     seen[var.name] = base

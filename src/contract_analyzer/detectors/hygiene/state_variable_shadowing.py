@@ -42,12 +42,18 @@ class StateVariableShadowing(Detector):
                     f"{var.name}` (line {base_var.line}): the two are separate storage "
                     f"variables, and code in `{base_var.contract.name}` keeps using its own copy."
                 )
+                if private:
+                    message += (
+                        f" `{base_var.contract.name}.{var.name}` is private, so this is legal and "
+                        "often deliberate; make sure the two are not meant to be one."
+                    )
                 yield self.issue(
                     None,
                     message,
                     line=var.line,
                     contract=contract,
-                    confidence=Confidence.MEDIUM if private else Confidence.HIGH,
+                    severity=Severity.LOW if private else None,
+                    confidence=Confidence.LOW if private else Confidence.HIGH,
                 )
 
 
