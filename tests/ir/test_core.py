@@ -218,3 +218,23 @@ contract D {}
     balance_of = next(e for e in f.facts.external_calls if e.function_name == "balanceOf")
     assert not balance_of.can_reenter  # a view function
     assert "library" in {c.kind for c in f.index.calls}
+
+
+def test_a_membership_anyone_can_take_is_not_a_guard() -> None:
+    source = """pragma solidity ^0.5.0;
+contract Club {
+    mapping(address => bool) public members;
+    mapping(address => bool) public admins;
+    modifier onlyMember() { require(members[msg.sender]); _; }
+    modifier onlyAdmin() { require(admins[msg.sender]); _; }
+    function join() public { members[msg.sender] = true; }
+    function addAdmin(address who) public onlyAdmin { admins[who] = true; }
+    function perk() public onlyMember {}
+    function admin() public onlyAdmin {}
+}
+"""
+    project = _build(source)
+    perk, admin = _function(project, "perk"), _function(project, "admin")
+    assert perk.facts is not None and admin.facts is not None
+    assert perk.facts.reachable_by_anyone and not perk.facts.is_protected
+    assert admin.facts.is_protected and not admin.facts.reachable_by_anyone

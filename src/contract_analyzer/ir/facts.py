@@ -29,6 +29,7 @@ from contract_analyzer.ir.nodes import (
     Call,
     Expr,
     Identifier,
+    Index,
     Literal,
     Member,
     New,
@@ -36,7 +37,7 @@ from contract_analyzer.ir.nodes import (
     Update,
     Variable,
 )
-from contract_analyzer.ir.resolve import unwrap_chain
+from contract_analyzer.ir.resolve import dotted_name, unwrap_chain
 
 if TYPE_CHECKING:
     from contract_analyzer.ir.project import Project
@@ -169,13 +170,37 @@ def compute_facts(project: Project) -> None:
     for callable_ in callables:
         _transitive(callable_, facts_by_id)
     guards = GuardAnalysis(_counters(facts_by_id.values()))
-    for callable_ in callables:
-        if isinstance(callable_, Function):
-            facts = facts_by_id[id(callable_)]
-            facts.guards = guards.function_guards(callable_)
-            facts.reentrancy_guarded = _is_reentrancy_guarded(callable_, facts)
-    _reachability(callables, facts_by_id)
+    functions = [c for c in callables if isinstance(c, Function)]
+    for _ in range(3):  # a membership anyone can take is no guard; that can open more
+        for function in functions:
+            facts = facts_by_id[id(function)]
+            facts.guards = guards.function_guards(function)
+            facts.reentrancy_guarded = _is_reentrancy_guarded(function, facts)
+        _reachability(callables, facts_by_id)
+        enrolled = _self_enrolled(functions, facts_by_id)
+        if enrolled <= guards.self_enrolled:
+            break
+        guards.self_enrolled |= enrolled
+        guards.forget()
     project.guard_analysis = guards
+
+
+def _self_enrolled(
+    functions: list[Function], facts_by_id: dict[int, FunctionFacts]
+) -> set[StateVariable]:
+    """State mappings that a function anyone can call writes at ``[msg.sender]``."""
+    out: set[StateVariable] = set()
+    for function in functions:
+        facts = facts_by_id[id(function)]
+        if not facts.reachable_by_anyone:
+            continue
+        for body in (function, *facts.callees):
+            for access in facts_by_id[id(body)].state_writes if id(body) in facts_by_id else ():
+                node = access.node
+                target = node.target if isinstance(node, Assignment) else None
+                if isinstance(target, Index) and dotted_name(target.index) == "msg.sender":
+                    out.add(access.var)
+    return out
 
 
 def _counters(all_facts: Iterable[FunctionFacts]) -> set[StateVariable]:

@@ -88,11 +88,20 @@ class GuardAnalysis:
         # integer state written with computed values (balances, not `wards[x] = 1`): a
         # lookup of the caller in one of these is accounting, not a role check
         self.counters: set[StateVariable] = counters or set()
+        # mappings anyone can put themselves into (`members[msg.sender] = true` in an open
+        # function): a lookup of the caller there is membership, not privilege
+        self.self_enrolled: set[StateVariable] = set()
         self._enforced: dict[tuple[int, frozenset[int]], list[Guard]] = {}
         self._returns: dict[tuple[int, frozenset[int]], str | None] = {}
         self._in_progress: set[tuple[int, frozenset[int]]] = set()
 
     # ------------------------------------------------------------------ public
+    def forget(self) -> None:
+        """Drop memoised answers (after ``self_enrolled`` changed)."""
+        self._enforced.clear()
+        self._returns.clear()
+        self._in_progress.clear()
+
     def function_guards(self, function: Function) -> list[Guard]:
         """Guards that protect the whole body of ``function``."""
         guards: list[Guard] = []
@@ -428,7 +437,7 @@ class GuardAnalysis:
         if not keyed_by_sender or not isinstance(node, Identifier):
             return False
         ref = node.ref
-        if not isinstance(ref, StateVariable):
+        if not isinstance(ref, StateVariable) or ref in self.self_enrolled:
             return False
         scope = callable_.scope
         value_type = scope.type_of(expr) if scope is not None else None
@@ -520,7 +529,14 @@ def _has_opaque_check(modifier: Modifier) -> bool:
     index = modifier.index
     if index is None:
         return True
-    return bool(index.calls or index.assemblies)
+    if index.assemblies:
+        return True
+    readable = ("require", "assert", "revert")
+    return any(
+        not (isinstance(call.callee, Identifier) and call.callee.name in readable)
+        and call.kind not in ("builtin", "conversion", "event")
+        for call in index.calls
+    )
 
 
 __all__ = ["PRIVILEGED", "PRIVILEGED_NAME", "Guard", "GuardAnalysis", "Return"]
