@@ -194,7 +194,11 @@ def test_health(client: TestClient) -> None:
     assert body["status"] == "ok"
     assert body["version"] == __version__
     assert body["analysis_workers"]["alive"] == body["analysis_workers"]["size"] == 2
-    assert body["ai_providers"] == []
+    providers = body["ai_providers"]
+    assert [p["name"] for p in providers] == ["openai", "gemini"]
+    assert not any(p["configured"] for p in providers)  # no keys in the test environment
+    assert all(set(p) >= {"name", "service", "model", "configured"} for p in providers)
+    assert "key" not in response.text.lower() and "http" not in json.dumps(providers)
     assert ISO_UTC.match(body["timestamp"])
     assert response.headers["x-request-id"]
 

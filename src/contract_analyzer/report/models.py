@@ -52,6 +52,34 @@ class Finding:
         security score)."""
         return "security" in self.analysis_types
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict` (a report crossing a process boundary)."""
+        return cls(
+            type=data["type"],
+            title=data["title"],
+            severity=data["severity"],
+            confidence=data["confidence"],
+            swc_id=data.get("swc_id"),
+            line_number=data["line_number"],
+            end_line=data.get("end_line", data["line_number"]),
+            column=data.get("column", 1),
+            file=data.get("file", "<input>"),
+            contract=data.get("contract"),
+            function=data.get("function"),
+            code_snippet=data.get("code_snippet", ""),
+            description=data["description"],
+            recommendation=data["recommendation"],
+            category=data.get("category", ""),
+            analysis_types=tuple(data.get("analysis_types", ("security",))),
+            fingerprint=data.get("fingerprint", ""),
+            source=data.get("source", "static"),
+            gas_saved=data.get("gas_saved"),
+            references=tuple(data.get("references", ())),
+            ai_verdict=data.get("ai_verdict"),
+            ai_reason=data.get("ai_reason"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "type": self.type,
@@ -69,6 +97,7 @@ class Finding:
             "description": self.description,
             "recommendation": self.recommendation,
             "category": self.category,
+            "analysis_types": list(self.analysis_types),
             "fingerprint": self.fingerprint,
             "source": self.source,
         }
@@ -120,6 +149,24 @@ class Report:
     @property
     def score(self) -> int:
         return security_score(self.findings)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            file=data["file"],
+            analysis_type=data["analysis_type"],
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            warnings=list(data.get("warnings", [])),
+            syntax_errors=list(data.get("syntax_errors", [])),
+            contracts=list(data.get("contracts", [])),
+            contract_name=data.get("contract_name"),
+            pragma=data.get("pragma"),
+            engine=data.get("engine", ""),
+            engine_version=data.get("engine_version", ""),
+            processing_time=data.get("processing_time", 0.0),
+            lines=data.get("lines", 0),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

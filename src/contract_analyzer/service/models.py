@@ -77,6 +77,13 @@ class AnalyzeRequest(BaseModel):
         "security",
         description="`security` (vulnerabilities), `gas`, `quality` or `full` (all).",
     )
+    use_ai: bool | None = Field(
+        None,
+        strict=True,
+        description="Ask the configured AI provider (OpenAI, then Gemini) to review the "
+        "static findings and add what it finds; this sends the source to the provider. "
+        "Default: on when a provider is configured. The static findings always stay.",
+    )
 
     @field_validator("contract_code")
     @classmethod
@@ -138,6 +145,11 @@ class BatchRequest(BaseModel):
         ..., min_length=1, max_length=MAX_BATCH_FILES, strict=True
     )
     analysis_type: AnalysisType = "security"
+    use_ai: bool | None = Field(
+        None,
+        strict=True,
+        description="As for /analyze: the AI provider reviews each file (sends the sources).",
+    )
 
     @field_validator("files")
     @classmethod
@@ -269,14 +281,25 @@ class WorkerStats(BaseModel):
     restarts: int
 
 
+class AIProviderInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    service: str
+    model: str
+    configured: bool
+
+
 class HealthResponse(BaseModel):
     status: Literal["ok"]
     service: str
     version: str
     engine: str
     analysis_workers: WorkerStats
-    ai_providers: list[str] = Field(
-        ..., description="Configured AI providers (none yet: the analysis is static)."
+    ai_providers: list[AIProviderInfo] = Field(
+        ...,
+        description="The AI provider chain in order: name, model, whether a key (or a "
+        "base URL) is configured, circuit state. Never a key or a URL.",
     )
     timestamp: str
 

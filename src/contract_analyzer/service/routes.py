@@ -7,7 +7,9 @@ contract (or the SARIF / Markdown rendering when ``?format=`` asks for it).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -16,6 +18,7 @@ from starlette.responses import Response
 
 from contract_analyzer.service.models import (
     SUCCESS_MESSAGE,
+    AIProviderInfo,
     VULNERABLE_BANK,
     WARNING_MESSAGE,
     AnalysisType,
@@ -130,8 +133,10 @@ async def _run(request: Request, job: dict[str, Any]) -> tuple[Any, float]:
     return result.value, result.seconds
 
 
-def _report_fields(report: dict[str, Any], elapsed: float) -> dict[str, Any]:
-    return {
+def _report_fields(
+    report: dict[str, Any], elapsed: float, ai: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    fields = {
         "vulnerabilities": report["findings"],
         "overall_security_score": report["overall_security_score"],
         "summary": report["summary"],
@@ -139,6 +144,61 @@ def _report_fields(report: dict[str, Any], elapsed: float) -> dict[str, Any]:
         "model_used": ENGINE_ID,
         "processing_time": round(elapsed, 6),
     }
+    if ai is not None:
+        if ai["service_used"] != "static":
+            fields["service_used"] = ai["service_used"]
+            fields["model_used"] = ai["model_used"]
+        fields["ai"] = ai
+    return fields
+
+
+def _wants_ai(use_ai: bool | None) -> bool:
+    """AI runs when asked for, or by default when a provider is configured."""
+    if use_ai is False:
+        return False
+    if use_ai is True:
+        return True
+    from contract_analyzer.ai import ai_available
+
+    return ai_available()
+
+
+async def _enrich(
+    reports: list[dict[str, Any]], sources: list[str], use_ai: bool | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
+    """Run the AI layer on static reports (in a thread: the SDKs block). Returns the
+    merged reports, one AI summary per report, and the seconds spent."""
+    from contract_analyzer.ai import enrich_report
+    from contract_analyzer.report.models import Report
+
+    def work() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        merged, summaries = [], []
+        for data, source in zip(reports, sources, strict=True):
+            result = enrich_report(Report.from_dict(data), source, use_ai=use_ai)
+            merged.append(result.report.to_dict())
+            summaries.append(result.to_dict())
+        return merged, summaries
+
+    started = time.perf_counter()
+    merged, summaries = await asyncio.to_thread(work)
+    return merged, summaries, time.perf_counter() - started
+
+
+def _render_reports(reports: list[dict[str, Any]], analysis_type: str, fmt: str) -> Response:
+    """SARIF or Markdown of reports the AI layer changed (rendered here, not in a worker)."""
+    from contract_analyzer.report.models import ProjectReport, Report
+    from contract_analyzer.report.render import render_project
+
+    project = ProjectReport(
+        analysis_type=analysis_type,
+        reports=[Report.from_dict(r) for r in reports],
+        engine=ENGINE_NAME,
+        engine_version=__version__,
+    )
+    text = render_project(project, fmt)
+    if fmt == "sarif":
+        return Response(text, media_type=SARIF_MEDIA_TYPE)
+    return Response(text, media_type=MARKDOWN_MEDIA_TYPE)
 
 
 _ANALYZE_200 = {
@@ -218,15 +278,22 @@ async def analyze_contract(
     warning in `analysis_report.warnings` and the message saying so (the analyzer
     accepts fragments and code that does not compile, so "not Solidity" is a warning,
     not an error)."""
+    use_ai = _wants_ai(body.use_ai)
     job = {
         "kind": "analyze",
         "source": body.contract_code,
         "name": body.contract_name,
         "analysis_type": body.analysis_type,
-        "format": format,
+        "format": "json" if use_ai else format,
     }
     result, elapsed = await _run(request, job)
-    if format != "json":
+    ai: dict[str, Any] | None = None
+    if use_ai:
+        [result], [ai], ai_seconds = await _enrich([result], [body.contract_code], body.use_ai)
+        elapsed += ai_seconds
+        if format != "json":
+            return _render_reports([result], body.analysis_type, format)
+    elif format != "json":
         return _rendered(result, format)
     report: dict[str, Any] = result
     warnings = report["warnings"]
@@ -236,7 +303,7 @@ async def analyze_contract(
             "contract_name": report["contract_name"],
             "analysis_type": body.analysis_type,
             "analysis_report": {
-                **_report_fields(report, elapsed),
+                **_report_fields(report, elapsed, ai),
                 "contracts": report["contracts"],
                 "pragma": report["pragma"],
                 "lines": report["lines"],
@@ -276,14 +343,24 @@ async def analyze_batch(
     finding's `file` is the path of the file it is in; `analysis_report.files` has one
     summary per file, in the order sent. The whole batch shares the body limit and the
     time limit."""
+    use_ai = _wants_ai(body.use_ai)
     job = {
         "kind": "batch",
         "sources": dict(body.files),
         "analysis_type": body.analysis_type,
-        "format": format,
+        "format": "json" if use_ai else format,
     }
     result, elapsed = await _run(request, job)
-    if format != "json":
+    ai: dict[str, Any] | None = None
+    if use_ai:
+        sources = [body.files.get(r["file"], "") for r in result["files"]]
+        merged, summaries, ai_seconds = await _enrich(result["files"], sources, body.use_ai)
+        elapsed += ai_seconds
+        result = {**result, "files": merged}
+        ai = _combine_ai(summaries)
+        if format != "json":
+            return _render_reports(merged, body.analysis_type, format)
+    elif format != "json":
         return _rendered(result, format)
     project: dict[str, Any] = result
     files = [
@@ -307,7 +384,11 @@ async def analyze_batch(
             "request_id": request.state.request_id,
             "analysis_type": body.analysis_type,
             "analysis_report": {
-                **_report_fields({**project, "findings": findings}, elapsed),
+                **_report_fields(
+                    {**project, "findings": findings, **_totals(project["files"], findings)},
+                    elapsed,
+                    ai,
+                ),
                 "files": files,
             },
             "timestamp": _now(),
@@ -315,6 +396,38 @@ async def analyze_batch(
         }
     )
     return Response(answer.model_dump_json(), media_type="application/json")
+
+
+def _combine_ai(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    """One AI summary for a batch: the provider that answered most, summed tokens/cost."""
+    used = [s for s in summaries if s["service_used"] != "static"] or summaries
+    combined: dict[str, Any] = (
+        dict(used[0]) if used else {"service_used": "static", "model_used": None}
+    )
+    for key in ("input_tokens", "output_tokens", "total_tokens"):
+        combined[key] = sum(s.get(key) or 0 for s in summaries)
+    costs = [s.get("cost_usd") for s in summaries]
+    combined["cost_usd"] = None if None in costs else round(sum(c or 0 for c in costs), 6)
+    combined["warnings"] = [w for s in summaries for w in s.get("warnings", [])]
+    return combined
+
+
+def _totals(files: list[dict[str, Any]], findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Summary and score over every file's (possibly AI-merged) findings."""
+    from contract_analyzer.report.models import Finding, security_score, summarize
+
+    objects = [Finding.from_dict(f) for f in findings]
+    return {"summary": summarize(objects), "overall_security_score": security_score(objects)}
+
+
+def _providers() -> list[dict[str, Any]]:
+    """The AI provider chain for /health (names, models, state; never keys or URLs)."""
+    try:
+        from contract_analyzer.ai import describe_providers
+
+        return describe_providers()
+    except Exception:  # a bad AI setting must not take /health down
+        return []
 
 
 @router.get(
@@ -334,7 +447,7 @@ async def health(request: Request) -> HealthResponse:
         version=__version__,
         engine=ENGINE_ID,
         analysis_workers=pool.stats(),
-        ai_providers=[],
+        ai_providers=[AIProviderInfo.model_validate(p) for p in _providers()],
         timestamp=_now(),
     )
 
