@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contract_analyzer.errors import InputError
+from contract_analyzer.sourcetext import is_blank
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """Files larger than this are refused (no real contract comes close)."""
@@ -37,7 +38,7 @@ def check_text(text: str, *, name: str = "<input>", max_bytes: int = MAX_SOURCE_
     """Validate source given as a string (the API path)."""
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise InputError(f"{name}: source is too large (the limit is {max_bytes:,} bytes)")
-    if not text.strip():
+    if is_blank(text):
         raise InputError(f"{name}: source is empty")
     if "\x00" in text:
         raise InputError(f"{name}: source contains NUL characters; it is not Solidity text")

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
+from contract_analyzer.sourcetext import is_blank
+
 AnalysisType = Literal["security", "gas", "quality", "full"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 OutputFormat = Literal["json", "sarif", "markdown"]
@@ -28,12 +30,14 @@ VULNERABLE_BANK = (
 )
 
 
-_SOURCE_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
-"""JSON Schema statement of :func:`_check_source`: no NUL, not only whitespace."""
+_SOURCE_PATTERN = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+r"""JSON Schema statement of :func:`_check_source`: no NUL, not only whitespace. ECMAScript's
+``\s`` lacks U+001C-U+001F and U+0085, which Python counts as whitespace, so they are
+listed; :func:`contract_analyzer.sourcetext.is_blank` adds U+FEFF, which ``\s`` has."""
 
 
 def _check_source(value: str) -> str:
-    if not value.strip():
+    if is_blank(value):
         raise ValueError("the source is empty (only whitespace)")
     if "\x00" in value:
         raise ValueError("the source contains NUL characters; it is not Solidity text")

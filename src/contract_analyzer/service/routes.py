@@ -18,9 +18,9 @@ from starlette.responses import Response
 
 from contract_analyzer.service.models import (
     SUCCESS_MESSAGE,
-    AIProviderInfo,
     VULNERABLE_BANK,
     WARNING_MESSAGE,
+    AIProviderInfo,
     AnalysisType,
     AnalyzeRequest,
     AnalyzeResponse,
