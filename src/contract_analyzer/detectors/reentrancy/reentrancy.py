@@ -82,7 +82,9 @@ class Reentrancy(Detector):
                 if function.body is None or not function.is_public:
                     continue
                 facts = ctx.facts(function)
-                if not facts.reachable_by_anyone or not facts.calls_out_all:
+                if not facts.reachable_by_anyone or not facts.writes_all:
+                    continue
+                if not any(e.can_reenter for e in facts.calls_out_all):
                     continue
                 yield from self._check(ctx, contract, function, lookups, readers)
 
