@@ -123,3 +123,16 @@ def test_dependency_folders_are_skipped_below_a_scan_but_not_when_named(tmp_path
     assert [Path(r.file).name for r in inside.reports] == ["Lib.sol"]
     excluded = analyze_paths([tmp_path], jobs=1, exclude=["Own.sol"])
     assert excluded.reports == []
+
+
+def test_tests_scripts_and_mocks_are_skipped_in_folder_scans_by_default(tmp_path: Path) -> None:
+    for relative in ("src/Vault.sol", "test/Vault.t.sol", "script/Deploy.s.sol", "src/mocks/M.sol"):
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(OWNABLE)
+    default = analyze_paths([tmp_path], jobs=1)
+    assert [Path(r.file).name for r in default.reports] == ["Vault.sol"]
+    everything = analyze_paths([tmp_path], jobs=1, include_tests=True)
+    assert len(everything.reports) == 4
+    named = analyze_paths([tmp_path / "test" / "Vault.t.sol"], jobs=1)
+    assert len(named.reports) == 1

@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip files matching GLOB (repeatable)",
     )
     analyze.add_argument(
+        "--include-tests",
+        action="store_true",
+        help="in folders, also analyse tests, scripts and mocks (*.t.sol, *.s.sol, test/, "
+        "tests/, script/, mocks/), which are skipped by default",
+    )
+    analyze.add_argument(
         "-j", "--jobs", type=int, default=None, help="parallel processes (default: all cores)"
     )
     analyze.add_argument(
@@ -180,6 +186,7 @@ def _analyze(args: argparse.Namespace) -> int:
         analysis_type=args.analysis_type,
         exclude=args.exclude,
         jobs=args.jobs,
+        include_tests=args.include_tests,
         progress=progress,
     )
     if progress is not None:

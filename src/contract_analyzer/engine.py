@@ -36,6 +36,18 @@ from contract_analyzer.version import ENGINE_NAME, __version__
 ProgressCallback = Callable[[int, int], None]
 
 DEFAULT_EXCLUDES = ("**/node_modules/**", "**/.git/**")
+"""Skipped below a scanned folder (a file named on the command line is always analysed)."""
+TEST_EXCLUDES = (
+    "**/*.t.sol",
+    "**/*.s.sol",
+    "**/test/**",
+    "**/tests/**",
+    "**/script/**",
+    "**/mocks/**",
+    "**/mock/**",
+)
+"""Foundry/Hardhat tests, deployment scripts and mocks: deliberately permissive code that is
+not deployed, skipped in folder scans unless ``include_tests`` is set."""
 _PARALLEL_MIN_FILES = 8
 _SUPPRESS_RE = re.compile(r"analyzer-disable-(next-line|line)\b([^\n*]*)")
 
@@ -91,7 +103,7 @@ def analyze_sources(sources: dict[str, str], *, analysis_type: str = "security")
 
 
 def collect_files(
-    paths: Sequence[Path], exclude: Sequence[str] = ()
+    paths: Sequence[Path], exclude: Sequence[str] = (), *, include_tests: bool = False
 ) -> tuple[list[Path], list[FileError]]:
     """``.sol`` files under ``paths`` (recursive), minus excluded globs, plus errors for
     paths that do not exist or are not Solidity files."""
@@ -103,11 +115,13 @@ def collect_files(
             errors.append(FileError(str(path), f"{path}: no such file or directory"))
             continue
         if path.is_dir():
-            # dependency folders are skipped below a scanned folder, not when named
+            # dependencies (and, by default, tests) are skipped below a scanned folder,
+            # not when named
+            skipped = DEFAULT_EXCLUDES if include_tests else (*DEFAULT_EXCLUDES, *TEST_EXCLUDES)
             candidates = [
                 c
                 for c in sorted(path.rglob("*.sol"))
-                if not _excluded(c.relative_to(path), DEFAULT_EXCLUDES)
+                if not _excluded(c.relative_to(path), skipped)
             ]
         elif path.suffix != ".sol":
             errors.append(FileError(str(path), f"{path}: not a .sol file"))
@@ -131,12 +145,13 @@ def analyze_paths(
     exclude: Sequence[str] = (),
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    include_tests: bool = False,
 ) -> ProjectReport:
     """Analyse files and folders on disk; several files run in parallel on ``jobs``
     processes (default: all cores)."""
     started = time.perf_counter()
     detectors_for(analysis_type)  # validate early
-    files, errors = collect_files(paths, exclude)
+    files, errors = collect_files(paths, exclude, include_tests=include_tests)
     result = ProjectReport(
         analysis_type=analysis_type, engine=ENGINE_NAME, engine_version=__version__
     )

@@ -18,7 +18,11 @@ from contract_analyzer.detectors.access_control._privilege import (
     privileged_fields,
     privileged_vars,
 )
-from contract_analyzer.detectors.access_control._reach import entries
+from contract_analyzer.detectors.access_control._reach import (
+    controlled_entries,
+    entries,
+    params_in,
+)
 from contract_analyzer.detectors.access_control._util import (
     INITIALIZER_NAME,
     lowered,
@@ -27,7 +31,7 @@ from contract_analyzer.detectors.access_control._util import (
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Contract, Function, StateVariable
-from contract_analyzer.ir.nodes import Expr, Identifier
+from contract_analyzer.ir.nodes import Expr, Identifier, Member
 
 # inherited helpers that change owners or roles (OpenZeppelin names)
 _OWNER_HELPERS = frozenset(
@@ -120,6 +124,14 @@ class UnprotectedOwnershipChange(Detector):
         ]
         if not found or claimed(ctx, function, stmt, var, node):
             return None
+        if not function.is_public:
+            # an internal helper: only a takeover if the caller chooses who gets in
+            labels = _written_labels(ctx, function, node)
+            if not labels & _CALLER:
+                chosen = controlled_entries(ctx, function, params_in(function, labels), stmt)
+                found = [f for f in found if f in chosen]
+                if not found:
+                    return None
         if reason == "name" and not used_elsewhere(ctx, contract, var, function):
             return None
         severity = Severity.CRITICAL if reason == "guard" else Severity.HIGH
@@ -148,3 +160,25 @@ class UnprotectedOwnershipChange(Detector):
             severity=severity,
             confidence=confidence,
         )
+
+
+_CALLER = frozenset({"msg.sender", "tx.origin", "msg.data"})
+
+
+def _written_labels(ctx: Context, function: Function, node: Expr) -> frozenset[str]:
+    """Where the written value and the written key come from (``owner = x``,
+    ``roles[r][x] = true``, ``admins.push(x)``)."""
+    from contract_analyzer.ir.nodes import Assignment, Call, Index
+
+    labels: set[str] = set()
+    if isinstance(node, Assignment):
+        labels |= ctx.sources(function, node.value)
+        target: Expr = node.target
+        while isinstance(target, Index | Member):
+            if isinstance(target, Index) and target.index is not None:
+                labels |= ctx.sources(function, target.index)
+            target = target.base
+    elif isinstance(node, Call):
+        for arg in node.args:
+            labels |= ctx.sources(function, arg)
+    return frozenset(labels)

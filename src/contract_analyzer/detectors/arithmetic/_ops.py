@@ -214,7 +214,13 @@ class Checks:
         ``require(a + b >= a)``, ``if ((a * b) / a != b)``."""
         child: Node = op.node
         parent = op.node.parent
-        while isinstance(parent, TupleExpr | Binary | Call):
+        while isinstance(parent, TupleExpr | Binary | Call | Assignment):
+            if isinstance(parent, Assignment):
+                if parent.value is not child:
+                    return False
+                # `require((z = x + y) >= x)`: the stored sum is compared on the spot
+                child, parent = parent, parent.parent
+                continue
             if isinstance(parent, Binary) and parent.op in COMPARISONS:
                 other = parent.right if child is parent.left else parent.left
                 return bool(self._operand_keys(op) & self.keys.inside(other))

@@ -29,7 +29,7 @@ from contract_analyzer.detectors.randomness._uses import (
     selects,
 )
 from contract_analyzer.ir.declarations import Callable
-from contract_analyzer.ir.nodes import Binary, Node
+from contract_analyzer.ir.nodes import Binary, Expr, Literal, Member, MetaType, Node
 from contract_analyzer.ir.render import render
 
 
@@ -71,6 +71,8 @@ class WeakRandomness(Detector):
         self, ctx: Context, entropy: Entropy, fn: Callable, b: Binary
     ) -> EntropyInfo | None:
         if b.op == "%":
+            if _truncates(b.right):
+                return None  # `block.timestamp % 2**32`: fitting a value into fewer bits
             info = entropy.of(fn, b.left)
             if info.vrf:
                 return None
@@ -126,3 +128,27 @@ class WeakRandomness(Detector):
         severity = Severity.HIGH if payout else Severity.MEDIUM
         confidence = Confidence.HIGH if info.hashed or info.seeds else Confidence.MEDIUM
         return self.issue(node, message, function=fn, severity=severity, confidence=confidence)
+
+
+_TRUNCATION_BITS = 16
+
+
+def _truncates(modulus: Expr) -> bool:
+    """``x % 2**32`` / ``x % 4294967296`` / ``x % type(uint32).max``: a modulus of a large
+    power of two keeps the low bits of a value, it does not draw a number."""
+    value = _int(modulus)
+    return (value is not None and value >= 1 << _TRUNCATION_BITS and value & (value - 1) == 0) or (
+        isinstance(modulus, Member)
+        and modulus.member == "max"
+        and isinstance(modulus.base, MetaType)
+    )
+
+
+def _int(expr: Expr) -> int | None:
+    if isinstance(expr, Literal):
+        return expr.int_value()
+    if isinstance(expr, Binary) and expr.op == "**":
+        base, exponent = _int(expr.left), _int(expr.right)
+        if base is not None and exponent is not None and exponent < 512:
+            return int(base**exponent)
+    return None
