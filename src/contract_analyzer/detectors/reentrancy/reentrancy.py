@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 from dataclasses import dataclass, field
 
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
@@ -192,11 +193,7 @@ class Reentrancy(Detector):
         call_text = render(ext.call, max_len=60)
         here = owner.contract is not None and owner.contract.unit is ctx.unit
         location = ext.call if here else hit.step.anchor
-        via = (
-            ""
-            if here
-            else f" (through `{owner.qualified_name}`, {owner.contract.unit.path if owner.contract else ''}:{ext.line})"
-        )
+        via = "" if here else f" (through `{owner.qualified_name}`, {_file_name(owner)}:{ext.line})"
         message = (
             f"`{call_text}`{via} hands control to "
             f"{'an address the caller chooses' if attacker_target else 'another contract'}"
@@ -238,3 +235,9 @@ def _state_readers(ctx: Context, contract: Contract) -> dict[StateVariable, list
         for var in decided:
             readers.setdefault(var, []).append(function)
     return readers
+
+
+def _file_name(callable_: Callable) -> str:
+    """The file name (not the whole path) a helper is declared in."""
+    unit = callable_.contract.unit if callable_.contract is not None else None
+    return PurePath(unit.path).name if unit is not None else "?"
