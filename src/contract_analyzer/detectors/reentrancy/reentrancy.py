@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import PurePath
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
