@@ -62,6 +62,14 @@ class ControlledDelegatecall(Detector):
                     if found:
                         how = f"the argument `{target}` of `{found[0].name}`"
                         yield self._issue(function, asm, target, how, line=yul.line)
+                        continue
+                    # a Solidity local read in assembly: `address impl = implementation;`
+                    local = next((v for v in index.locals if v.name == target), None)
+                    if local is not None:
+                        labels = ctx.taint(function).variable(local)
+                        how = self._controlled(ctx, function, labels, asm)
+                        if how:
+                            yield self._issue(function, asm, target, how, line=yul.line)
 
     def _controlled(
         self, ctx: Context, function: Function, labels: frozenset[str], stmt: Stmt | None
