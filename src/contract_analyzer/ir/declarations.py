@@ -393,6 +393,7 @@ class SourceUnit:
     syntax_problems: list[SyntaxProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     syntax_hints: set[str] = field(default_factory=set)
+    repaired_errors: set[int] = field(default_factory=set)  # byte offsets of understood ERRORs
     wrapped_fragment: bool = False
     version: VersionRange | None = None
     disk_path: Path | None = None

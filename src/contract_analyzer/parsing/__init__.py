@@ -50,7 +50,9 @@ def parse_source(text: str, path: str = "<input>") -> SourceUnit:
             + (" (inside one function)" if prefix == _FUNCTION_PREFIX else "")
         )
     if root.has_error:
-        unit.syntax_problems = _syntax_problems(root, data, len(prefix.encode()))
+        unit.syntax_problems = _syntax_problems(
+            root, data, len(prefix.encode()), unit.repaired_errors
+        )
     _set_version(unit)
     _mark_legacy_constructors(unit)
     return unit
@@ -98,12 +100,16 @@ def _error_nodes(root: tree_sitter.Node) -> list[tree_sitter.Node]:
     return nodes
 
 
-def _syntax_problems(root: tree_sitter.Node, data: bytes, prefix_len: int) -> list[SyntaxProblem]:
+def _syntax_problems(
+    root: tree_sitter.Node, data: bytes, prefix_len: int, repaired: set[int]
+) -> list[SyntaxProblem]:
     problems: list[SyntaxProblem] = []
     last_end = -1
     for node in _error_nodes(root):
         if node.start_byte < last_end:
             continue  # nested inside an error we already reported
+        if node.start_byte in repaired:
+            continue  # legal syntax the grammar lacks, read by the converter (`x = +y`)
         last_end = node.end_byte
         line = node.start_point[0] + 1
         col = node.start_point[1] + 1 - (prefix_len if line == 1 else 0)

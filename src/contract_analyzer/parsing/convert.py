@@ -979,6 +979,7 @@ class _Converter:
             return None
         if not left.end_byte <= errors[0].start_byte < op.start_byte:
             return None
+        self.unit.repaired_errors.add(errors[0].start_byte)
         value = Unary("+", self.expr(right))
         sp = op.start_point
         value.set_span(sp[0] + 1, sp[1] + 1, right.end_point[0] + 1, op.start_byte, right.end_byte)
