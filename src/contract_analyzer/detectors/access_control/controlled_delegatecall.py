@@ -64,7 +64,8 @@ class ControlledDelegatecall(Detector):
                         yield self._issue(function, asm, target, how, line=yul.line)
                         continue
                     # a Solidity local read in assembly: `address impl = implementation;`
-                    local = next((v for v in index.locals if v.name == target), None)
+                    locals_ = index.locals if index is not None else []
+                    local = next((v for v in locals_ if v.name == target), None)
                     if local is not None:
                         labels = ctx.taint(function).variable(local)
                         how = self._controlled(ctx, function, labels, asm)
