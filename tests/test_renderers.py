@@ -51,7 +51,8 @@ def test_sarif_is_valid_sarif_2_1_0(project: ProjectReport) -> None:
 def test_markdown_is_an_audit_report(project: ProjectReport) -> None:
     text = render_project(project, "markdown")
     assert text.startswith("# Smart contract security report")
-    assert "| Critical | 2 |" in text
+    assert f"| Critical | {project.summary['critical']} |" in text
+    assert project.summary["critical"] >= 2
     assert "### [C-1] Reentrancy" in text
     assert "```solidity" in text
     assert "**Recommendation:**" in text

@@ -159,7 +159,12 @@ def _load_optional_commands() -> None:
     """Commands that live in other modules register themselves on import."""
     import importlib
 
-    for module in ("contract_analyzer.service.cli_commands",):
+    for module in (
+        "contract_analyzer.service.cli_commands",
+        "contract_analyzer.auth.cli_commands",
+        "contract_analyzer.service.jobs_cli",
+        "contract_analyzer.aws.cost",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -24,7 +24,8 @@ schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with running_server() as (_, port):
+    # A callback secret, so that jobs with a callback_url are accepted as the schema says.
+    with running_server(CONTRACT_ANALYZER_CALLBACK_SECRET="fuzz-callback-secret") as (_, port):
         yield f"http://127.0.0.1:{port}"
 
 

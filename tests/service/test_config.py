@@ -13,7 +13,8 @@ from contract_analyzer.config import Settings, settings_table
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_defaults() -> None:
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONTRACT_ANALYZER_DATA_DIR", raising=False)  # set by conftest.py
     settings = Settings()
     assert settings.host == "127.0.0.1"
     assert settings.port == 8000

@@ -3,6 +3,7 @@ the answer the same request gets over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
 import json
@@ -18,17 +19,33 @@ from service_helpers import EVENTS, VULNERABLE_BANK_REQUEST, assert_error_shape
 
 from contract_analyzer.aws.local import LocalContext
 
-VOLATILE = ("request_id", "timestamp")
+VOLATILE = ("request_id", "timestamp", "cached", "cached_request_id", "cached_at")
 
 
 @pytest.fixture(scope="module")
 def lambda_module() -> Iterator[ModuleType]:
     from contract_analyzer.aws import lambda_api
 
+    created = _ensure_event_loop()
     try:
         yield lambda_api
     finally:
         lambda_api.app.state.pool.close()
+        if created is not None:
+            asyncio.set_event_loop(None)
+            created.close()
+
+
+def _ensure_event_loop() -> asyncio.AbstractEventLoop | None:
+    """Mangum runs on the thread's current event loop, and an earlier test in this
+    process may have left the thread without one (asyncio.run does): make one then."""
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
+    return None
 
 
 def _event(name: str) -> dict[str, Any]:

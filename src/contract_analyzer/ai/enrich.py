@@ -429,18 +429,33 @@ _SERVICES = {"openai": "OpenAI", "gemini": "Gemini"}
 
 # ---------------------------------------------------------------------- module API
 
-_DEFAULT_CACHE = LRUAnswerCache()
+_DEFAULT_CACHE: AnswerCache = LRUAnswerCache()
 _DEFAULT_BREAKERS = BreakerBoard()
 _layers: dict[str, AILayer] = {}
 _layers_lock = threading.Lock()
 
 
+def use_answer_cache(cache: AnswerCache) -> None:
+    """Make ``cache`` the answer cache of every shared layer, present and future (the
+    service backs it with its result cache store, so an answer is paid for once across
+    processes and restarts). Process-wide; the default is an in-process LRU."""
+    global _DEFAULT_CACHE  # noqa: PLW0603 - one process-wide default, swapped on purpose
+    with _layers_lock:
+        _DEFAULT_CACHE = cache
+        for layer in _layers.values():
+            layer.cache = cache
+
+
 @lru_cache(maxsize=1)
 def get_ai_settings() -> AISettings:
     """The AI settings from the environment, read once. A bad value is a
-    :class:`ConfigError` naming the variable (never echoing its value)."""
+    :class:`ConfigError` naming the variable (never echoing its value). On AWS, keys
+    named by ``*_API_KEY_SECRET_ARN`` are read from Secrets Manager here, at first use
+    (:mod:`contract_analyzer.aws.secrets`)."""
+    from contract_analyzer.aws.secrets import ai_key_overrides
+
     try:
-        return AISettings()
+        return AISettings(**ai_key_overrides())
     except ValidationError as exc:
         names = sorted({_env_name(error["loc"]) for error in exc.errors()})
         raise ConfigError(f"invalid AI setting: {', '.join(names)}") from None

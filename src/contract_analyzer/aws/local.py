@@ -4,13 +4,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import sys
 import time
 import uuid
 from typing import Any
 
-HANDLERS = {"api": "contract_analyzer.aws.lambda_api:handler"}
+HANDLERS = {
+    "api": "contract_analyzer.aws.lambda_api:handler",
+    "s3": "contract_analyzer.aws.lambda_s3:handler",
+    "worker": "contract_analyzer.aws.lambda_worker:handler",
+    "notify": "contract_analyzer.aws.lambda_notify:handler",
+    "report": "contract_analyzer.aws.lambda_report:handler",
+    "authorizer": "contract_analyzer.aws.lambda_authorizer:handler",
+}
 """Handler names accepted by ``invoke-local --handler`` and their ``module:attribute``."""
 
 
@@ -37,13 +46,17 @@ def invoke(name: str, event: dict[str, Any]) -> Any:
     """Call handler ``name`` on ``event`` and return its answer, then stop the workers
     the handler started. Like the Lambda runtime, it sets ``AWS_LAMBDA_FUNCTION_NAME``
     (when unset) before the handler module is imported, so the settings take their
-    Lambda defaults (one analysis worker, data under /tmp)."""
+    Lambda defaults (one analysis worker, data under /tmp). What the handler prints
+    (its JSON log lines and metrics, which Lambda sends to CloudWatch) goes to stderr, so
+    stdout holds only the answer."""
     function_name = os.environ.setdefault("AWS_LAMBDA_FUNCTION_NAME", f"contract-analyzer-{name}")
     module_name, _, attribute = HANDLERS[name].partition(":")
-    module = importlib.import_module(module_name)
+    with contextlib.redirect_stdout(sys.stderr):
+        module = importlib.import_module(module_name)
     handler = getattr(module, attribute)
     try:
-        return handler(event, LocalContext(function_name))
+        with contextlib.redirect_stdout(sys.stderr):
+            return handler(event, LocalContext(function_name))
     finally:
         app = getattr(module, "app", None)
         pool = getattr(getattr(app, "state", None), "pool", None)

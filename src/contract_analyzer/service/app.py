@@ -19,11 +19,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from contract_analyzer.auth.middleware import EXPOSED_HEADERS, install_auth
 from contract_analyzer.config import Settings, get_settings
 from contract_analyzer.service.errors import install_error_handlers
 from contract_analyzer.service.middleware import GuardMiddleware, RequestIdMiddleware
 from contract_analyzer.service.pool import AnalysisPool
 from contract_analyzer.service.routes import router
+from contract_analyzer.service.wiring import install_storage, start_storage, stop_storage
 from contract_analyzer.version import __version__
 
 DESCRIPTION = """\
@@ -47,8 +49,10 @@ def create_app(settings: Settings | None = None, *, pool: AnalysisPool | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.start()
         try:
+            await start_storage(app)  # job runners (JOBS_BACKEND=local)
             yield
         finally:
+            await stop_storage(app)
             pool.close()
 
     app = FastAPI(
@@ -60,16 +64,25 @@ def create_app(settings: Settings | None = None, *, pool: AnalysisPool | None = 
     app.state.settings = settings
     app.state.pool = pool
     app.include_router(router)
+    install_storage(app, settings, pool)  # result cache, /jobs
     install_error_handlers(app)
-    # add_middleware puts each new one outside the previous ones.
+    # add_middleware puts each new one outside the previous ones. Authentication is
+    # innermost, around every route (those added later included).
+    install_auth(app, settings)
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.cors_allow_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_allow_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID"],
+            allow_headers=[
+                "Content-Type",
+                "X-Request-ID",
+                "Authorization",
+                "X-API-Key",
+                "Idempotency-Key",
+            ],
+            expose_headers=["X-Request-ID", *EXPOSED_HEADERS, "Location", "Idempotent-Replayed"],
             max_age=600,
         )
     app.add_middleware(RequestIdMiddleware)

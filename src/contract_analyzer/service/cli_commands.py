@@ -2,8 +2,9 @@
 
 * ``contract-analyzer serve [--host H] [--port P] [--workers N]`` - the HTTP API under
   uvicorn;
-* ``contract-analyzer invoke-local EVENT.json [--handler api]`` - a Lambda handler run
-  in this process on an event file; prints the handler's answer as JSON.
+* ``contract-analyzer invoke-local EVENT.json [--handler api|s3|worker|notify|report|
+  authorizer]`` - a Lambda handler run in this process on an event file (samples in
+  ``events/``); prints the handler's answer as JSON.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from contract_analyzer.cli import EXIT_OK, EXIT_USAGE, command, subcommands
 from contract_analyzer.errors import InputError
 
-_HANDLER_NAMES = ("api",)
+_HANDLER_NAMES = ("api", "s3", "worker", "notify", "report", "authorizer")
 
 
 @subcommands
@@ -63,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
         "level": settings.log_level.upper(),
         "propagate": False,
     }
+    _warn_if_open(settings.auth_mode, host, log_config)
     uvicorn.run(
         "contract_analyzer.service.app:create_app_from_env",
         factory=True,
@@ -76,6 +78,18 @@ def _serve(args: argparse.Namespace) -> int:
         server_header=False,
     )
     return EXIT_OK
+
+
+def _warn_if_open(auth_mode: str, host: str, log_config: dict[str, Any]) -> None:
+    """Log a warning when the API listens beyond loopback with authentication off."""
+    import logging.config
+
+    from contract_analyzer.auth.exposure import exposure_warning
+
+    warning = exposure_warning(auth_mode, host)
+    if warning:
+        logging.config.dictConfig(log_config)
+        logging.getLogger("contract_analyzer.auth").warning(warning)
 
 
 @command("invoke-local")

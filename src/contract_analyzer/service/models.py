@@ -236,6 +236,17 @@ class AnalysisReport(BaseModel):
     syntax_errors: list[SyntaxProblem]
 
 
+_CACHED_DOC = (
+    "`true` when the report was served from the result cache: the same source, options, "
+    "engine, detectors and AI chain were analysed before (see docs/api.md, Result cache)."
+)
+_CACHED_REQUEST_ID_DOC = (
+    "On a cache hit, the `request_id` of the request whose analysis is served "
+    "(`request_id` is this request's own id); `null` otherwise."
+)
+_CACHED_AT_DOC = "On a cache hit, when that analysis was made (ISO 8601, UTC); `null` otherwise."
+
+
 class AnalyzeResponse(BaseModel):
     request_id: str
     contract_name: str | None
@@ -243,6 +254,9 @@ class AnalyzeResponse(BaseModel):
     analysis_report: AnalysisReport
     timestamp: str = Field(..., description="ISO 8601, UTC, `Z` suffix.")
     message: str
+    cached: bool = Field(False, description=_CACHED_DOC)
+    cached_request_id: str | None = Field(None, description=_CACHED_REQUEST_ID_DOC)
+    cached_at: str | None = Field(None, description=_CACHED_AT_DOC)
 
 
 class BatchFileReport(BaseModel):
@@ -277,6 +291,9 @@ class BatchResponse(BaseModel):
     analysis_report: BatchReport
     timestamp: str
     message: str
+    cached: bool = Field(False, description=_CACHED_DOC)
+    cached_request_id: str | None = Field(None, description=_CACHED_REQUEST_ID_DOC)
+    cached_at: str | None = Field(None, description=_CACHED_AT_DOC)
 
 
 class WorkerStats(BaseModel):

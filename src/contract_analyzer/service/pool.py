@@ -29,6 +29,7 @@ import collections
 import contextlib
 import json
 import logging
+import math
 import socket
 import subprocess
 import sys
@@ -255,32 +256,37 @@ class AnalysisPool:
         if not self._closed:
             self._ensure_started()
 
-    async def run(self, job: dict[str, Any], timeout: float) -> JobResult:
+    async def run(
+        self, job: dict[str, Any], timeout: float, *, wait: float | None = None
+    ) -> JobResult:
         """Run ``job`` on a free worker within ``timeout`` seconds of analysis.
 
-        A worker found dead when the job is handed over (killed while idle) is replaced
-        and the job handed to the fresh one; a worker that dies after it received the
-        job is not retried (the job may be what kills it).
+        ``wait`` bounds the time spent waiting for a free worker (default: ``timeout``;
+        ``math.inf``: as long as it takes, for queued jobs). A worker found dead when
+        the job is handed over (killed while idle) is replaced and the job handed to the
+        fresh one; a worker that dies after it received the job is not retried (the job
+        may be what kills it).
         """
+        wait = timeout if wait is None else wait
         try:
-            return await self._run_once(job, timeout)
+            return await self._run_once(job, timeout, wait)
         except _NotDelivered:
             if self._closed:
                 raise PoolClosedError("the server is shutting down") from None
             log.warning("analysis worker was dead at hand-over; using a fresh one")
             try:
-                return await self._run_once(job, timeout)
+                return await self._run_once(job, timeout, wait)
             except _NotDelivered as exc:
                 raise WorkerCrashedError(str(exc)) from None
 
-    async def _run_once(self, job: dict[str, Any], timeout: float) -> JobResult:
+    async def _run_once(self, job: dict[str, Any], timeout: float, wait: float) -> JobResult:
         if self._closed:
             raise PoolClosedError("the server is shutting down")
         self._ensure_started()
-        worker = await self._acquire(timeout)
+        worker = await self._acquire(wait)
         while not worker.alive():  # died while idle (out of memory...): use a fresh one
             self._replace(worker)
-            worker = await self._acquire(timeout)
+            worker = await self._acquire(wait)
         healthy = False
         delivered = False
         try:
@@ -327,7 +333,7 @@ class AnalysisPool:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[_Worker] = loop.create_future()
         self._waiters.append(waiter)
-        timer = loop.call_later(timeout, _expire, waiter)
+        timer = loop.call_later(timeout, _expire, waiter) if math.isfinite(timeout) else None
         try:
             return await waiter
         except TimeoutError:
@@ -339,7 +345,8 @@ class AnalysisPool:
                 self._release(waiter.result())
             raise
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
 

@@ -1,25 +1,23 @@
 """The API's routes: thin adapters from HTTP to one analysis job.
 
-The analysis itself runs in a worker process (:mod:`contract_analyzer.service.pool`);
-the route validates the request, sends the job, and turns the answer into the wire
-contract (or the SARIF / Markdown rendering when ``?format=`` asks for it).
+The analysis itself runs in a worker process (:mod:`contract_analyzer.service.pool`),
+through the result cache (:mod:`contract_analyzer.service.analysis`); the route
+validates the request and turns the answer into the wire contract (or the SARIF /
+Markdown rendering when ``?format=`` asks for it).
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
+from contract_analyzer.auth.middleware import effective_use_ai
 from contract_analyzer.service.models import (
     SUCCESS_MESSAGE,
     VULNERABLE_BANK,
-    WARNING_MESSAGE,
     AIProviderInfo,
     AnalysisType,
     AnalyzeRequest,
@@ -33,6 +31,9 @@ from contract_analyzer.service.models import (
     error_example,
 )
 from contract_analyzer.version import ENGINE_ID, ENGINE_NAME, __version__
+
+if TYPE_CHECKING:
+    from contract_analyzer.service.analysis import Answer
 
 router = APIRouter()
 
@@ -121,86 +122,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _rendered(result: Any, fmt: str) -> Response:
-    if fmt == "sarif":
-        return Response(json.dumps(result, indent=2) + "\n", media_type=SARIF_MEDIA_TYPE)
-    return Response(str(result), media_type=MARKDOWN_MEDIA_TYPE)
-
-
-async def _run(request: Request, job: dict[str, Any]) -> tuple[Any, float]:
-    settings = request.app.state.settings
-    result = await request.app.state.pool.run(job, settings.analysis_timeout_seconds)
-    return result.value, result.seconds
-
-
-def _report_fields(
-    report: dict[str, Any], elapsed: float, ai: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    fields = {
-        "vulnerabilities": report["findings"],
-        "overall_security_score": report["overall_security_score"],
-        "summary": report["summary"],
-        "service_used": "static",
-        "model_used": ENGINE_ID,
-        "processing_time": round(elapsed, 6),
-    }
-    if ai is not None:
-        if ai["service_used"] != "static":
-            fields["service_used"] = ai["service_used"]
-            fields["model_used"] = ai["model_used"]
-        fields["ai"] = ai
-    return fields
-
-
-def _wants_ai(use_ai: bool | None) -> bool:
-    """AI runs when asked for, or by default when a provider is configured."""
-    if use_ai is False:
-        return False
-    if use_ai is True:
-        return True
-    from contract_analyzer.ai import ai_available
-
-    return ai_available()
-
-
-async def _enrich(
-    reports: list[dict[str, Any]], sources: list[str], use_ai: bool | None
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float]:
-    """Run the AI layer on static reports (in a thread: the SDKs block). Returns the
-    merged reports, one AI summary per report, and the seconds spent."""
-    from contract_analyzer.ai import enrich_report
-    from contract_analyzer.report.models import Report
-
-    def work() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        merged, summaries = [], []
-        for data, source in zip(reports, sources, strict=True):
-            result = enrich_report(Report.from_dict(data), source, use_ai=use_ai)
-            merged.append(result.report.to_dict())
-            summaries.append(result.to_dict())
-        return merged, summaries
-
-    started = time.perf_counter()
-    merged, summaries = await asyncio.to_thread(work)
-    return merged, summaries, time.perf_counter() - started
-
-
-def _render_reports(reports: list[dict[str, Any]], analysis_type: str, fmt: str) -> Response:
-    """SARIF or Markdown of reports the AI layer changed (rendered here, not in a worker)."""
-    from contract_analyzer.report.models import ProjectReport, Report
-    from contract_analyzer.report.render import render_project
-
-    project = ProjectReport(
-        analysis_type=analysis_type,
-        reports=[Report.from_dict(r) for r in reports],
-        engine=ENGINE_NAME,
-        engine_version=__version__,
-    )
-    text = render_project(project, fmt)
-    if fmt == "sarif":
-        return Response(text, media_type=SARIF_MEDIA_TYPE)
-    return Response(text, media_type=MARKDOWN_MEDIA_TYPE)
-
-
 _ANALYZE_200 = {
     "description": "The analysis (JSON by default; SARIF or Markdown with `?format=`)",
     "content": {
@@ -251,6 +172,7 @@ _ANALYZE_200 = {
                 },
                 "timestamp": "2026-01-01T12:00:00.000Z",
                 "message": SUCCESS_MESSAGE,
+                "cached": False,
             }
         },
         SARIF_MEDIA_TYPE: {"schema": {"type": "object"}},
@@ -277,44 +199,15 @@ async def analyze_contract(
     Source that is not Solidity at all is answered 200 with zero findings, a parse
     warning in `analysis_report.warnings` and the message saying so (the analyzer
     accepts fragments and code that does not compile, so "not Solidity" is a warning,
-    not an error)."""
-    use_ai = _wants_ai(body.use_ai)
-    job = {
-        "kind": "analyze",
-        "source": body.contract_code,
-        "name": body.contract_name,
-        "analysis_type": body.analysis_type,
-        "format": "json" if use_ai else format,
-    }
-    result, elapsed = await _run(request, job)
-    ai: dict[str, Any] | None = None
-    if use_ai:
-        [result], [ai], ai_seconds = await _enrich([result], [body.contract_code], body.use_ai)
-        elapsed += ai_seconds
-        if format != "json":
-            return _render_reports([result], body.analysis_type, format)
-    elif format != "json":
-        return _rendered(result, format)
-    report: dict[str, Any] = result
-    warnings = report["warnings"]
-    answer = AnalyzeResponse.model_validate(
-        {
-            "request_id": request.state.request_id,
-            "contract_name": report["contract_name"],
-            "analysis_type": body.analysis_type,
-            "analysis_report": {
-                **_report_fields(report, elapsed, ai),
-                "contracts": report["contracts"],
-                "pragma": report["pragma"],
-                "lines": report["lines"],
-                "warnings": warnings,
-                "syntax_errors": report["syntax_errors"],
-            },
-            "timestamp": _now(),
-            "message": WARNING_MESSAGE if warnings else SUCCESS_MESSAGE,
-        }
+    not an error).
+
+    A repeated request is answered from the result cache: the same report, with
+    `"cached": true` and the `cached_request_id` of the request that computed it."""
+    ai_option = effective_use_ai(request, body.use_ai)  # the caller's plan may forbid AI
+    answer = await request.app.state.analysis.analyze(
+        body, request_id=request.state.request_id, fmt=format, ai_option=ai_option
     )
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return cast("Answer", answer).response()
 
 
 @router.post(
@@ -342,82 +235,13 @@ async def analyze_batch(
     then by file name (an import of a file not sent is a warning on the importer). Each
     finding's `file` is the path of the file it is in; `analysis_report.files` has one
     summary per file, in the order sent. The whole batch shares the body limit and the
-    time limit."""
-    use_ai = _wants_ai(body.use_ai)
-    job = {
-        "kind": "batch",
-        "sources": dict(body.files),
-        "analysis_type": body.analysis_type,
-        "format": "json" if use_ai else format,
-    }
-    result, elapsed = await _run(request, job)
-    ai: dict[str, Any] | None = None
-    if use_ai:
-        sources = [body.files.get(r["file"], "") for r in result["files"]]
-        merged, summaries, ai_seconds = await _enrich(result["files"], sources, body.use_ai)
-        elapsed += ai_seconds
-        result = {**result, "files": merged}
-        ai = _combine_ai(summaries)
-        if format != "json":
-            return _render_reports(merged, body.analysis_type, format)
-    elif format != "json":
-        return _rendered(result, format)
-    project: dict[str, Any] = result
-    files = [
-        {
-            "name": r["file"],
-            "contract_name": r["contract_name"],
-            "contracts": r["contracts"],
-            "pragma": r["pragma"],
-            "lines": r["lines"],
-            "overall_security_score": r["overall_security_score"],
-            "summary": r["summary"],
-            "warnings": r["warnings"],
-            "syntax_errors": r["syntax_errors"],
-        }
-        for r in project["files"]
-    ]
-    findings = [f for r in project["files"] for f in r["findings"]]
-    has_warnings = any(f["warnings"] for f in files)
-    answer = BatchResponse.model_validate(
-        {
-            "request_id": request.state.request_id,
-            "analysis_type": body.analysis_type,
-            "analysis_report": {
-                **_report_fields(
-                    {**project, "findings": findings, **_totals(project["files"], findings)},
-                    elapsed,
-                    ai,
-                ),
-                "files": files,
-            },
-            "timestamp": _now(),
-            "message": WARNING_MESSAGE if has_warnings else SUCCESS_MESSAGE,
-        }
+    time limit. Repeated batches are answered from the result cache, as for
+    `/analyze`."""
+    ai_option = effective_use_ai(request, body.use_ai)  # the caller's plan may forbid AI
+    answer = await request.app.state.analysis.batch(
+        body, request_id=request.state.request_id, fmt=format, ai_option=ai_option
     )
-    return Response(answer.model_dump_json(), media_type="application/json")
-
-
-def _combine_ai(summaries: list[dict[str, Any]]) -> dict[str, Any]:
-    """One AI summary for a batch: the provider that answered most, summed tokens/cost."""
-    used = [s for s in summaries if s["service_used"] != "static"] or summaries
-    combined: dict[str, Any] = (
-        dict(used[0]) if used else {"service_used": "static", "model_used": None}
-    )
-    for key in ("input_tokens", "output_tokens", "total_tokens"):
-        combined[key] = sum(s.get(key) or 0 for s in summaries)
-    costs = [s.get("cost_usd") for s in summaries]
-    combined["cost_usd"] = None if None in costs else round(sum(c or 0 for c in costs), 6)
-    combined["warnings"] = [w for s in summaries for w in s.get("warnings", [])]
-    return combined
-
-
-def _totals(files: list[dict[str, Any]], findings: list[dict[str, Any]]) -> dict[str, Any]:
-    """Summary and score over every file's (possibly AI-merged) findings."""
-    from contract_analyzer.report.models import Finding, security_score, summarize
-
-    objects = [Finding.from_dict(f) for f in findings]
-    return {"summary": summarize(objects), "overall_security_score": security_score(objects)}
+    return cast("Answer", answer).response()
 
 
 def _providers() -> list[dict[str, Any]]:
