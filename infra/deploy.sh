@@ -7,7 +7,13 @@
 #   infra/deploy.sh outputs [ENV]           the stack's outputs (URLs, bucket, queue...)
 #   infra/deploy.sh logs [ENV] [FUNCTION]   follow a function's logs (api, worker,
 #                                           s3-trigger, notify, daily-report, authorizer)
+#   infra/deploy.sh keys [ENV] ACTION ...   manage the stack's API keys: create --name N
+#                                           [--plan free|pro] [--json], list, revoke KEY
+#                                           (contract-analyzer keys against the stack's
+#                                           key table and usage plans)
 #   infra/deploy.sh test [ENV]              POST examples/VulnerableBank.sol to /analyze
+#                                           (with API_KEY or API_TOKEN when set, else a
+#                                           temporary free-plan key, revoked afterwards)
 #   infra/deploy.sh cleanup [ENV] [--yes]   delete the stack, then empty and delete its bucket
 #
 # ENV defaults to dev. Settings come from infra/samconfig.toml ([ENV.deploy.parameters])
@@ -46,7 +52,7 @@ info() {
 }
 
 usage() {
-  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # Print stdin with every secret replaced by ****.
@@ -258,29 +264,70 @@ logs() {
     --region "$(region)" --follow --format short
 }
 
+# ------------------------------------------------------------------ keys
+# The API keys of an AuthMode=api_key stack live in its key table (salted hashes, read
+# by the API function) and in API Gateway (the usage plan of their plan). `contract-
+# analyzer keys` keeps both in step when API_KEYS_TABLE and API_GATEWAY_USAGE_PLANS
+# name them: this runs it with the stack's outputs.
+analyzer_cli() {
+  "${PYTHON}" -c 'import contract_analyzer' 2>/dev/null ||
+    die "the contract_analyzer package is not installed for ${PYTHON}: pip install '.[aws]'"
+  "${PYTHON}" -m contract_analyzer "$@"
+}
+
+keys() {
+  local env="$1" table plans
+  shift
+  valid_env "${env}"
+  check_prerequisites
+  table="$(output_value "${env}" ApiKeysTableName)"
+  plans="$(output_value "${env}" ApiGatewayUsagePlans)"
+  if [[ -z "${table}" || "${table}" == "None" || -z "${plans}" || "${plans}" == "None" ]]; then
+    die "stack $(stack_name "${env}") has no API keys (deployed with AuthMode=jwt, or not deployed)"
+  fi
+  API_KEYS_TABLE="${table}" API_GATEWAY_USAGE_PLANS="${plans}" AWS_DEFAULT_REGION="$(region)" \
+    analyzer_cli keys "$@"
+}
+
 # ------------------------------------------------------------------ test
+post_vulnerable_bank() {
+  # post_vulnerable_bank ENDPOINT WORKDIR: the HTTP status; the answer in WORKDIR/answer.json
+  curl -sS -o "$2/answer.json" -w '%{http_code}' -X POST "$1" \
+    -H @"$2/headers" --data-binary @"$2/body.json"
+}
+
 smoke_test() {
   local env="$1"
   valid_env "${env}"
   check_prerequisites
   command -v curl >/dev/null 2>&1 || die "curl is not installed"
-  local endpoint key_id key status workdir
+  local endpoint key="" temporary="" status workdir attempt
   endpoint="$(output_value "${env}" AnalyzeEndpoint)"
   [[ -n "${endpoint}" && "${endpoint}" != "None" ]] || die "stack $(stack_name "${env}") has no AnalyzeEndpoint output: deploy it first"
   workdir="$(mktemp -d)"
   SMOKE_DIR="${workdir}"
-  trap 'rm -rf "${SMOKE_DIR:-}"' EXIT
+  trap 'smoke_cleanup' EXIT
   : >"${workdir}/headers"
   chmod 600 "${workdir}/headers"
   printf 'Content-Type: application/json\n' >>"${workdir}/headers"
-  key_id="$(output_value "${env}" ApiKeyId)"
-  if [[ -n "${key_id}" && "${key_id}" != "None" ]]; then
-    key="$(aws apigateway get-api-key --api-key "${key_id}" --include-value --region "$(region)" --query value --output text)"
-    SECRETS+=("${key}")
-    printf 'x-api-key: %s\n' "${key}" >>"${workdir}/headers"
+  if [[ -n "${API_KEY:-}" ]]; then
+    key="${API_KEY}"
   elif [[ -n "${API_TOKEN:-}" ]]; then
     SECRETS+=("${API_TOKEN}")
     printf 'Authorization: Bearer %s\n' "${API_TOKEN}" >>"${workdir}/headers"
+  elif [[ "$(output_value "${env}" ApiKeysTableName)" != "None" ]]; then
+    info "creating a temporary free-plan API key for the test"
+    key="$(keys "${env}" create --name "deploy-smoke-test-$(date -u +%Y%m%dT%H%M%SZ)" --plan free 2>"${workdir}/keys.log")" || {
+      cat "${workdir}/keys.log" >&2
+      die "could not create a temporary API key (set API_KEY to test with a key of yours)"
+    }
+    temporary="${key}"
+    SMOKE_ENV="${env}"
+    SMOKE_KEY="${temporary}"
+  fi
+  if [[ -n "${key}" ]]; then
+    SECRETS+=("${key}")
+    printf 'x-api-key: %s\n' "${key}" >>"${workdir}/headers"
   fi
   "${PYTHON}" - "${ROOT_DIR}/examples/VulnerableBank.sol" >"${workdir}/body.json" <<'PY'
 import json, sys
@@ -288,13 +335,28 @@ source = open(sys.argv[1], encoding="utf-8").read()
 print(json.dumps({"contract_code": source, "contract_name": "VulnerableBank", "analysis_type": "security"}))
 PY
   info "POST ${endpoint}"
-  status="$(curl -sS -o "${workdir}/answer.json" -w '%{http_code}' -X POST "${endpoint}" \
-    -H @"${workdir}/headers" --data-binary @"${workdir}/body.json")"
+  status="$(post_vulnerable_bank "${endpoint}" "${workdir}")"
+  # API Gateway takes a moment to learn a key it has just been given.
+  for ((attempt = 1; attempt <= ${SMOKE_RETRIES:-6}; attempt++)); do
+    [[ -n "${temporary}" && "${status}" == "403" ]] || break
+    sleep "${SMOKE_RETRY_SECONDS:-10}"
+    status="$(post_vulnerable_bank "${endpoint}" "${workdir}")"
+  done
   mask <"${workdir}/answer.json"
   printf '\n'
   [[ "${status}" == "200" ]] || die "the API answered HTTP ${status}"
   grep -q '"overall_security_score"' "${workdir}/answer.json" || die "the answer has no security score"
   info "OK: the deployed API analysed VulnerableBank"
+}
+
+SMOKE_ENV=""
+SMOKE_KEY=""
+smoke_cleanup() {
+  rm -rf "${SMOKE_DIR:-}"
+  if [[ -n "${SMOKE_KEY}" ]]; then
+    keys "${SMOKE_ENV}" revoke "${SMOKE_KEY}" >/dev/null 2>&1 ||
+      printf 'warning: the temporary API key was not revoked (see: %s keys %s list)\n' "$0" "${SMOKE_ENV}" >&2
+  fi
 }
 
 # ------------------------------------------------------------------ cleanup
@@ -347,6 +409,14 @@ main() {
     outputs) check_prerequisites && outputs "${1:-dev}" ;;
     logs) check_prerequisites && logs "${1:-dev}" "${2:-api}" ;;
     test) smoke_test "${1:-dev}" ;;
+    keys)
+      local env="dev"
+      case "${1:-}" in
+        dev | staging | prod) env="$1" && shift ;;
+      esac
+      [[ $# -gt 0 ]] || die "keys needs an action: create --name NAME [--plan PLAN], list or revoke KEY"
+      keys "${env}" "$@"
+      ;;
     cleanup)
       local env="dev" yes="no" arg
       for arg in "$@"; do

@@ -200,13 +200,20 @@ def test_cleanup_needs_a_confirmation(stubs: dict[str, Any]) -> None:
 
 
 class _Api(BaseHTTPRequestHandler):
+    """The deployed API: accepts ``accepted`` keys, answers 403 to the first ``cold``
+    requests of a new key (API Gateway learning it) and to any other key."""
+
     seen: list[dict[str, Any]] = []
+    accepted: Any = staticmethod(lambda key: key == "key-123")
+    cold = 0
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Api.seen.append({"key": self.headers.get("x-api-key"), "body": body})
+        key = self.headers.get("x-api-key")
+        _Api.seen.append({"key": key, "body": body})
+        ok = _Api.accepted(key) and len(_Api.seen) > _Api.cold
         answer = json.dumps({"analysis_report": {"overall_security_score": 25}}).encode()
-        self.send_response(200 if self.headers.get("x-api-key") == "key-123" else 403)
+        self.send_response(200 if ok else 403)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
@@ -216,27 +223,104 @@ class _Api(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_smoke_test_posts_vulnerable_bank_with_the_api_key(stubs: dict[str, Any]) -> None:
+@pytest.fixture
+def deployed_api() -> Iterator[str]:
+    """The fake deployed API; yields its /analyze endpoint."""
+    _Api.seen, _Api.cold = [], 0
+    _Api.accepted = staticmethod(lambda key: key == "key-123")
     server = HTTPServer(("127.0.0.1", 0), _Api)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        endpoint = f"http://127.0.0.1:{server.server_port}/v1/analyze"
-        outputs = json.dumps({"AnalyzeEndpoint": endpoint, "ApiKeyId": "abc123"})
-        result = run(stubs, "test", "dev", STUB_OUTPUTS=outputs, STUB_API_KEY="key-123")
-        assert result.returncode == 0, result.stderr
-        assert "OK: the deployed API analysed VulnerableBank" in result.stderr
-        assert "key-123" not in result.stdout + result.stderr
-        [request] = _Api.seen
-        assert request["key"] == "key-123"
-        assert request["body"]["contract_name"] == "VulnerableBank"
-        assert "contract VulnerableBank" in request["body"]["contract_code"]
-        result = run(stubs, "test", "dev", STUB_OUTPUTS=outputs, STUB_API_KEY="wrong")
-        assert result.returncode == 1 and "the API answered HTTP 403" in result.stderr
+        yield f"http://127.0.0.1:{server.server_port}/v1/analyze"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_smoke_test_posts_vulnerable_bank_with_the_given_api_key(
+    stubs: dict[str, Any], deployed_api: str
+) -> None:
+    outputs = json.dumps({"AnalyzeEndpoint": deployed_api, "ApiKeysTableName": "keys"})
+    result = run(stubs, "test", "dev", STUB_OUTPUTS=outputs, API_KEY="key-123")
+    assert result.returncode == 0, result.stderr
+    assert "OK: the deployed API analysed VulnerableBank" in result.stderr
+    assert "key-123" not in result.stdout + result.stderr
+    [request] = _Api.seen
+    assert request["key"] == "key-123"
+    assert request["body"]["contract_name"] == "VulnerableBank"
+    assert "contract VulnerableBank" in request["body"]["contract_code"]
+    result = run(stubs, "test", "dev", STUB_OUTPUTS=outputs, API_KEY="wrong")
+    assert result.returncode == 1 and "the API answered HTTP 403" in result.stderr
+    assert len(_Api.seen) == 2  # a key of the caller's is not retried
     assert os.environ.get("AWS_ACCESS_KEY_ID") != "real"
+
+
+def test_the_smoke_test_makes_a_temporary_key_and_revokes_it(
+    stubs: dict[str, Any], deployed_api: str, aws: Any, moto_url: str
+) -> None:
+    """Without API_KEY, `deploy.sh test` creates a free-plan key through `contract-analyzer
+    keys` (here against moto: the key table in DynamoDB, the usage plans in API
+    Gateway), waits for API Gateway to accept it, and revokes it at the end."""
+    import boto3
+
+    from contract_analyzer.auth.keys import hash_secret, parse_key
+
+    # The stubbed stack is in eu-west-1 (the stubs' AWS_REGION).
+    dynamodb = boto3.client("dynamodb", endpoint_url=moto_url, region_name="eu-west-1")
+    apigateway = boto3.client("apigateway", endpoint_url=moto_url, region_name="eu-west-1")
+    table = "smoke-keys"
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "key_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "key_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    plans = {
+        name: apigateway.create_usage_plan(name=f"smoke-{name}")["id"] for name in ("free", "pro")
+    }
+    _Api.accepted = staticmethod(lambda key: bool(key) and key.startswith("ca_"))
+    _Api.cold = 1
+    outputs = json.dumps(
+        {
+            "AnalyzeEndpoint": deployed_api,
+            "ApiKeysTableName": table,
+            "ApiGatewayUsagePlans": json.dumps(plans),
+        }
+    )
+    aws_env = {name: os.environ[name] for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    result = run(
+        stubs,
+        "test",
+        "dev",
+        STUB_OUTPUTS=outputs,
+        SMOKE_RETRY_SECONDS="0",
+        AWS_ENDPOINT_URL=moto_url,
+        **aws_env,
+    )
+    assert result.returncode == 0, result.stderr
+    keys_used = {request["key"] for request in _Api.seen}
+    assert len(_Api.seen) == 2 and len(keys_used) == 1  # one retry while the key was new
+    [key] = keys_used
+    assert key not in result.stdout + result.stderr
+    [item] = dynamodb.scan(TableName=table)["Items"]
+    assert item["plan"]["S"] == "free" and "revoked_at" in item
+    parsed = parse_key(key)
+    assert parsed is not None and parsed[0] == item["key_id"]["S"]
+    assert hash_secret(bytes.fromhex(item["salt"]["S"]), parsed[1]) == item["secret_hash"]["S"]
+    [gateway_key] = apigateway.get_api_keys(includeValues=True)["items"]
+    assert gateway_key["value"] == key and gateway_key["enabled"] is False
+    members = apigateway.get_usage_plan_keys(usagePlanId=plans["free"])["items"]
+    assert [m["id"] for m in members] == [gateway_key["id"]]
+
+
+def test_keys_runs_the_cli_against_the_stacks_table_and_plans(stubs: dict[str, Any]) -> None:
+    outputs = json.dumps({"AnalyzeEndpoint": "https://example.invalid/v1/analyze"})
+    result = run(stubs, "keys", "dev", "list", STUB_OUTPUTS=outputs)
+    assert result.returncode == 1
+    assert "has no API keys (deployed with AuthMode=jwt" in result.stderr
+    result = run(stubs, "keys", STUB_OUTPUTS=outputs)
+    assert result.returncode == 1 and "keys needs an action" in result.stderr
 
 
 def test_the_workflow_lints_tests_builds_and_deploys_with_oidc() -> None:

@@ -306,3 +306,33 @@ def test_the_callback_key_can_come_from_secrets_manager(aws_env: str, tmp_path: 
     assert signing_key(settings) == b"from-the-vault"
     assert signing_key(Settings(data_dir=tmp_path, callback_secret="direct")) == b"direct"
     assert signing_key(Settings(data_dir=tmp_path)) is None
+
+
+def test_a_finished_job_with_critical_findings_is_notified_and_measured(
+    api: TestClient,
+    worker: WorkerRuntime,
+    aws_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sns, sqs = boto("sns"), boto("sqs")
+    topic = sns.create_topic(Name=unique("notify"))["TopicArn"]
+    inbox = sqs.create_queue(QueueName=unique("inbox"))["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+    monkeypatch.setenv("NOTIFY_TOPIC_ARN", topic)
+    job_id = api.post("/jobs", json={"contract_code": _fresh()}).json()["job_id"]
+    capsys.readouterr()
+    assert lambda_poll(aws_settings.jobs_queue_url) == (1, set())
+    assert api.get(f"/jobs/{job_id}").json()["status"] == "succeeded"
+    received = sqs.receive_message(QueueUrl=inbox, WaitTimeSeconds=1).get("Messages", [])
+    assert len(received) == 1
+    message = json.loads(json.loads(received[0]["Body"])["Message"])
+    assert message["source"] == "worker" and message["location"] == f"job:{job_id}"
+    assert message["counts"]["critical"] == 1 and message["counts"]["high"] == 1
+    # Powertools: the invocation's metrics as one EMF document.
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    emf = [d for d in documents if "_aws" in d]
+    assert emf and emf[-1]["JobMessages"] == [1.0] and emf[-1]["Analyses"] == [1.0]

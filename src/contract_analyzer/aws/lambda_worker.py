@@ -17,8 +17,13 @@ why (the function timed out or ran out of memory) is marked ``failed``.
 The analysis runs in one worker process per execution environment, started during the
 init phase on Lambda, with the time limit ``CONTRACT_ANALYZER_ANALYSIS_TIMEOUT_SECONDS``;
 the function's own timeout must leave room for it (records that arrive with too little
-time left are returned as failures untouched). Importing this module imports neither
-the engine nor boto3.
+time left are returned as failures untouched).
+
+Like every handler it runs inside :func:`~contract_analyzer.aws.observability.observability`
+(JSON logs with the request id and cold-start flag, EMF metrics); each job that succeeds
+goes through :func:`~contract_analyzer.aws.events.after_analysis` (metrics, the day's
+counters, the SNS message for critical/high findings), as analyses of the API and the S3
+trigger do. Importing this module imports neither the engine nor boto3.
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ import os
 from collections.abc import Coroutine
 from typing import Any
 
+from contract_analyzer.aws.observability import observability
 from contract_analyzer.config import get_settings
 from contract_analyzer.service.jobs import Outcome, WorkerRuntime, describe
 from contract_analyzer.storage.aws import delivery_from_sqs
+from contract_analyzer.storage.base import Job
 
 log = logging.getLogger("contract_analyzer.jobs")
+_obs = observability("worker")
 
 _runtimes: list[WorkerRuntime] = []
 _loops: list[asyncio.AbstractEventLoop] = []
@@ -50,10 +58,24 @@ def _run(coroutine: Coroutine[Any, Any, list[str]]) -> list[str]:
     return _loops[0].run_until_complete(coroutine)
 
 
+def after_job(job: Job, result: dict[str, Any]) -> None:
+    """Metrics, day counters and the severe-findings notification of a finished job."""
+    if "analysis_report" not in result:
+        return
+    from contract_analyzer.aws.events import AnalysisSummary, after_analysis
+
+    summary = AnalysisSummary.from_api_response(result)
+    summary.source = "worker"
+    summary.request_id = summary.request_id or job.request_id
+    summary.location = f"job:{job.job_id}"
+    after_analysis(summary, _obs)
+
+
 def runtime() -> WorkerRuntime:
     """The execution environment's runtime (made on first use, then reused)."""
     if not _runtimes:
         _runtimes.append(WorkerRuntime(get_settings(), pool_size=1, heartbeat=False))
+        _runtimes[0].runner.on_succeeded = after_job
     return _runtimes[0]
 
 
@@ -68,6 +90,8 @@ def reset() -> None:
 def use_runtime(current: WorkerRuntime) -> None:
     """Use ``current`` from now on (tests: explicit settings, a test job handler)."""
     reset()
+    if current.runner.on_succeeded is None:
+        current.runner.on_succeeded = after_job
     _runtimes.append(current)
 
 
@@ -102,14 +126,21 @@ async def _handle_records(
     return failures
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """SQS batch in, ``{"batchItemFailures": [{"itemIdentifier": messageId}, ...]}`` out."""
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SQS batch in, ``{"batchItemFailures": [{"itemIdentifier": messageId}, ...]}`` out
+    (the handler's body, unwrapped)."""
     records = [r for r in event.get("Records") or [] if isinstance(r, dict)]
     current = runtime()
     failures = _run(_handle_records(records, context, current))
+    _obs.count("JobMessages", len(records))
     if failures:
+        _obs.count("JobMessagesRetried", len(failures))
         log.warning("%d of %d job message(s) will be retried", len(failures), len(records))
     return {"batchItemFailures": [{"itemIdentifier": m} for m in failures]}
+
+
+handler = _obs.wrap(handle)
+"""The Lambda entry point: ``contract_analyzer.aws.lambda_worker.handler``."""
 
 
 async def _handle_dead(records: list[dict[str, Any]], current: WorkerRuntime) -> list[str]:
@@ -124,11 +155,16 @@ async def _handle_dead(records: list[dict[str, Any]], current: WorkerRuntime) ->
     return failures
 
 
-def dlq_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handle_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Dead-letter queue batch: fail the jobs whose messages got there unfinished."""
     records = [r for r in event.get("Records") or [] if isinstance(r, dict)]
     failures = _run(_handle_dead(records, runtime()))
+    _obs.count("DeadLetteredJobs", len(records) - len(failures))
     return {"batchItemFailures": [{"itemIdentifier": m} for m in failures]}
+
+
+dlq_handler = _obs.wrap(handle_dead_letters)
+"""``contract_analyzer.aws.lambda_worker.dlq_handler``."""
 
 
 if os.environ.get("AWS_LAMBDA_RUNTIME_API"):  # pragma: no cover - on Lambda only

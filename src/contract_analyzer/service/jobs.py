@@ -40,6 +40,7 @@ import logging
 import math
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -130,12 +131,17 @@ class JobRunner:
         analysis: AnalysisService,
         *,
         heartbeat: bool = True,
+        on_succeeded: Callable[[Job, dict[str, Any]], None] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.queue = queue
         self.analysis = analysis
         self.heartbeat = heartbeat
+        self.on_succeeded = on_succeeded
+        """Called with the job and its result body once a run succeeded and its result
+        is stored (the Lambda worker's metrics and notifications). Its errors are
+        logged, never raised: the job is done."""
 
     async def handle(self, delivery: Delivery) -> Outcome:
         kind = delivery.body.get("type")
@@ -257,6 +263,11 @@ class JobRunner:
             log.info("job %s: already finished by another runner; result kept", job.job_id)
             return
         log.info("job %s: %s", job.job_id, status)
+        if status == "succeeded" and result is not None and self.on_succeeded is not None:
+            try:
+                await asyncio.to_thread(self.on_succeeded, job, result)
+            except Exception as exc:
+                log.warning("job %s: after-run hook failed (%s)", job.job_id, describe(exc))
         if job.callback is not None:
             await self.schedule_callback(job)
 
