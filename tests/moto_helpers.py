@@ -48,6 +48,11 @@ def point_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
         monkeypatch.setenv(name, value)
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
+    # The handlers' shared boto3 clients (contract_analyzer.aws.clients, also used to
+    # read secrets) are made per process: forget any made for another endpoint.
+    from contract_analyzer.aws.clients import reset_clients
+
+    reset_clients()
 
 
 def unique(prefix: str) -> str:

@@ -162,8 +162,17 @@ class Settings(BaseSettings):
     jwt_hs256_secret: SecretStr | None = Field(
         default=None,
         validation_alias=env_aliases("jwt_hs256_secret"),
-        description="Shared secret of HS256 tokens, at least 32 bytes (on AWS, from "
-        "Secrets Manager).",
+        description="Shared secret of HS256 tokens, at least 32 bytes (on AWS, keep it "
+        "in Secrets Manager and set `JWT_HS256_SECRET_ARN` instead).",
+    )
+    jwt_hs256_secret_arn: str = Field(
+        default="",
+        validation_alias=env_aliases("jwt_hs256_secret_arn"),
+        description="On AWS: ARN of the Secrets Manager secret holding the HS256 secret "
+        "(its value, or JSON with it under `jwt_hs256_secret` or `secret`), read at the "
+        "first HS256 token and cached for the life of the process (never logged). If it "
+        "cannot be read or is shorter than 32 bytes, HS256 tokens are refused (401) and a "
+        "log line says why. `JWT_HS256_SECRET`, when set, wins.",
     )
     jwt_issuer: str = Field(
         default="",
@@ -386,6 +395,12 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("jwt_hs256_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: Any) -> Any:
+        # An empty variable (a template's "no value") must not win over JWT_HS256_SECRET_ARN.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("plans")
     @classmethod
     def _plan_names(cls, value: dict[str, PlanConfig]) -> dict[str, PlanConfig]:
@@ -405,9 +420,12 @@ class Settings(BaseSettings):
                 f"({', '.join(sorted(plans))})"
             )
         if self.auth_mode in ("jwt", "api_key_or_jwt") and not (
-            self.jwt_jwks_url or self.jwt_hs256_secret
+            self.jwt_jwks_url or self.jwt_hs256_secret or self.jwt_hs256_secret_arn
         ):
-            raise ValueError(f"AUTH_MODE={self.auth_mode} needs JWT_JWKS_URL or JWT_HS256_SECRET")
+            raise ValueError(
+                f"AUTH_MODE={self.auth_mode} needs JWT_JWKS_URL or JWT_HS256_SECRET "
+                "(or JWT_HS256_SECRET_ARN)"
+            )
         if (
             self.jwt_hs256_secret is not None
             and len(self.jwt_hs256_secret.get_secret_value().encode()) < 32

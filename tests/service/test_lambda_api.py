@@ -7,6 +7,7 @@ import asyncio
 import base64
 import copy
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -162,6 +163,74 @@ def test_invoke_local_prints_the_handler_answer() -> None:
     assert body["analysis_report"]["overall_security_score"] == 25
 
 
+def test_invoke_local_answers_like_lambda_when_the_authorizer_refuses() -> None:
+    """The sample token's signature is a placeholder: the authorizer raises
+    ``Unauthorized`` (API Gateway's 401), and invoke-local prints Lambda's error answer -
+    ``errorType`` is the exception's class name, as the Python runtime reports it."""
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JWT_", "CONTRACT_ANALYZER_JWT_"))
+        },
+        "JWT_HS256_SECRET": "a-shared-secret-of-at-least-32-bytes-for-hs256!",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from contract_analyzer.cli import main; sys.exit(main())",
+            "invoke-local",
+            str(EVENTS / "authorizer-event.json"),
+            "--handler",
+            "authorizer",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout) == {
+        "errorMessage": "Unauthorized",
+        "errorType": "Unauthorized",
+    }
+    assert "Traceback" not in result.stderr
+    assert "the authorizer handler raised Unauthorized" in result.stderr
+
+
+def test_invoke_local_mirrors_any_handler_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from contract_analyzer.aws import lambda_authorizer
+    from contract_analyzer.cli import main
+    from contract_analyzer.config import get_settings
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "authorizer")  # invoke-local sets it
+    for name in ("JWT_JWKS_URL", "JWT_HS256_SECRET", "JWT_HS256_SECRET_ARN"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(f"CONTRACT_ANALYZER_{name}", raising=False)
+    get_settings.cache_clear()
+    lambda_authorizer.reset()
+    try:
+        status = main(
+            ["invoke-local", str(EVENTS / "authorizer-event.json"), "--handler", "authorizer"]
+        )
+    finally:
+        get_settings.cache_clear()
+        lambda_authorizer.reset()
+    captured = capsys.readouterr()
+    assert status == 1
+    answer = json.loads(captured.out)
+    assert answer == {
+        "errorMessage": "JWT authentication needs JWT_JWKS_URL or JWT_HS256_SECRET "
+        "(or JWT_HS256_SECRET_ARN)",
+        "errorType": "ConfigError",
+    }
+    assert "Traceback" not in captured.err
+
+
 def test_invoke_local_refuses_a_bad_event_file(tmp_path: Any) -> None:
     bad = tmp_path / "event.json"
     bad.write_text("[1, 2")
@@ -184,3 +253,40 @@ def test_importing_the_handler_stays_light() -> None:
     ours = ("contract_analyzer.engine", "contract_analyzer.parsing", "contract_analyzer.detectors")
     loaded = [m for m in modules if m.startswith(heavy + ours)]
     assert loaded == [], loaded
+
+
+def test_on_lambda_the_handler_serves_without_pydantic_v1() -> None:
+    """The cold-start trim (contract_analyzer.aws.coldstart): FastAPI's Pydantic v1 checks
+    find no v1 package, and the API still validates, analyses and documents itself."""
+    code = """
+import json, sys
+from contract_analyzer.aws import lambda_api
+from contract_analyzer.aws.local import LocalContext
+event = json.load(open(sys.argv[1]))
+answer = lambda_api.handler(event, LocalContext("api"))
+schema = lambda_api.handler(
+    {**event, "httpMethod": "GET", "path": "/openapi.json", "body": None}, LocalContext("api")
+)
+bad = lambda_api.handler({**event, "body": '{"contract_code": 3}'}, LocalContext("api"))
+print(json.dumps({
+    "v1": "pydantic.v1" in sys.modules and sys.modules["pydantic.v1"] is not None,
+    "score": json.loads(answer["body"])["analysis_report"]["overall_security_score"],
+    "paths": sorted(json.loads(schema["body"])["paths"]),
+    "bad": bad["statusCode"],
+}))
+"""
+    environment = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": "contract-analyzer-api"}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(EVENTS / "analyze-event.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["v1"] is False
+    assert seen["score"] == 25
+    assert "/analyze" in seen["paths"] and "/jobs" in seen["paths"]
+    assert seen["bad"] == 422

@@ -9,7 +9,10 @@ Two kinds of keys, each bound to its own algorithms so they can never be confuse
   load generator against the identity provider - and kept when a refresh fails.
   Each key verifies only its own algorithm (``PyJWK`` binds it).
 * An HS256 shared secret (``JWT_HS256_SECRET``, at least 32 bytes), used only for
-  tokens whose header says HS256.
+  tokens whose header says HS256. On AWS it can live in Secrets Manager instead
+  (``JWT_HS256_SECRET_ARN``, :class:`SecretsManagerHS256Secret`): read at the first
+  HS256 token, not at start-up; while it cannot be read (or is too short) HS256 tokens
+  are refused, so a missing secret fails closed.
 
 A token with ``alg: none``, with any other algorithm, with HS256 when no secret is
 configured (the "HS256 signed with the RSA public key" confusion), with an unknown
@@ -48,6 +51,9 @@ MAX_JWKS_BYTES = 512 * 1024
 MIN_HS256_SECRET_BYTES = 32
 
 Fetch = Callable[[str, float], bytes]
+HS256Secret = bytes | Callable[[], bytes]
+"""The HS256 secret itself, or a callable that returns it (read on first use); the
+callable raises InvalidCredentialError when the secret is not available."""
 
 
 def check_jwks_url(url: str) -> str:
@@ -163,6 +169,79 @@ class JWKSCache:
         self._fetched_at = now
 
 
+class SecretsManagerHS256Secret:
+    """The HS256 secret held in the Secrets Manager secret ``arn`` names: read at the
+    first call (boto3 is imported then, not before), checked (at least 32 bytes) and
+    kept; thread-safe, one read at a time. A failure is logged - naming
+    ``JWT_HS256_SECRET_ARN`` and the AWS error code, never the secret - and makes the
+    call raise InvalidCredentialError (the token is refused); the secret is
+    read again on a call at least ``retry_seconds`` later, so a broken configuration
+    neither hammers Secrets Manager nor floods the log."""
+
+    variable = "JWT_HS256_SECRET_ARN"
+
+    def __init__(
+        self,
+        arn: str,
+        *,
+        retry_seconds: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+        read: Callable[[str], str] | None = None,
+    ) -> None:
+        self.arn = arn
+        self.retry_seconds = retry_seconds
+        self._clock = clock
+        self._read = read or _read_hs256_secret
+        self._lock = threading.Lock()
+        self._value: bytes | None = None
+        self._failed_at: float | None = None
+
+    def __call__(self) -> bytes:
+        value = self._value
+        if value is not None:
+            return value
+        with self._lock:
+            if self._value is not None:
+                return self._value
+            now = self._clock()
+            if self._failed_at is not None and now - self._failed_at < self.retry_seconds:
+                raise InvalidCredentialError("the HS256 secret is not available")
+            try:
+                value = self._read(self.arn).encode()
+            except Exception as exc:
+                self._failed_at = now
+                log.error(
+                    "cannot read the HS256 secret named by %s (%s): HS256 tokens are refused",
+                    self.variable,
+                    _secret_error(exc),
+                )
+                raise InvalidCredentialError("the HS256 secret is not available") from None
+            if len(value) < MIN_HS256_SECRET_BYTES:
+                self._failed_at = now
+                log.error(
+                    "the HS256 secret named by %s is shorter than %d bytes: HS256 tokens "
+                    "are refused",
+                    self.variable,
+                    MIN_HS256_SECRET_BYTES,
+                )
+                raise InvalidCredentialError("the HS256 secret is too short")
+            self._value = value
+            return value
+
+
+def _read_hs256_secret(arn: str) -> str:
+    from contract_analyzer.aws.secrets import read_secret
+
+    return read_secret(arn, "jwt_hs256_secret", "secret", required=True)
+
+
+def _secret_error(exc: Exception) -> str:
+    """What went wrong, without the secret: SecretError messages are AWS error codes."""
+    from contract_analyzer.aws.secrets import SecretError
+
+    return str(exc) if isinstance(exc, SecretError) else type(exc).__name__
+
+
 class JWTVerifier:
     """Verifies bearer tokens; :meth:`verify` returns the claims."""
 
@@ -170,14 +249,17 @@ class JWTVerifier:
         self,
         *,
         jwks: JWKSCache | None = None,
-        hs256_secret: bytes | None = None,
+        hs256_secret: HS256Secret | None = None,
         issuer: str = "",
         audience: str = "",
         leeway: float = 30.0,
     ) -> None:
         if jwks is None and hs256_secret is None:
-            raise ConfigError("JWT authentication needs JWT_JWKS_URL or JWT_HS256_SECRET")
-        if hs256_secret is not None and len(hs256_secret) < MIN_HS256_SECRET_BYTES:
+            raise ConfigError(
+                "JWT authentication needs JWT_JWKS_URL or JWT_HS256_SECRET (or "
+                "JWT_HS256_SECRET_ARN)"
+            )
+        if isinstance(hs256_secret, bytes) and len(hs256_secret) < MIN_HS256_SECRET_BYTES:
             raise ConfigError(f"JWT_HS256_SECRET must be at least {MIN_HS256_SECRET_BYTES} bytes")
         self.jwks = jwks
         self._secret = hs256_secret
@@ -197,7 +279,8 @@ class JWTVerifier:
         alg = header.get("alg")
         key: Any
         if alg == "HS256" and self._secret is not None:
-            key, algorithms = self._secret, ["HS256"]
+            secret = self._secret
+            key, algorithms = (secret if isinstance(secret, bytes) else secret()), ["HS256"]
         elif alg in ASYMMETRIC_ALGORITHMS and self.jwks is not None:
             kid = header.get("kid")
             if kid is not None and not isinstance(kid, str):
@@ -245,9 +328,14 @@ def verifier_from_settings(settings: Settings) -> JWTVerifier:
             ttl=settings.jwks_cache_seconds,
         )
     secret = settings.jwt_hs256_secret
+    hs256: HS256Secret | None = None
+    if secret is not None:  # given directly: wins over the ARN
+        hs256 = secret.get_secret_value().encode()
+    elif settings.jwt_hs256_secret_arn:
+        hs256 = SecretsManagerHS256Secret(settings.jwt_hs256_secret_arn)
     return JWTVerifier(
         jwks=jwks,
-        hs256_secret=secret.get_secret_value().encode() if secret else None,
+        hs256_secret=hs256,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         leeway=settings.jwt_leeway_seconds,

@@ -9,7 +9,8 @@ the init phase, so it boots while the runtime finishes initialising.
 
 Importing this module must stay cheap for cold starts: FastAPI, Mangum, the service's
 own modules and the Powertools logger and metrics, never the engine, an AI SDK or boto3
-(``bench/import_time.py`` measures it, a test checks it).
+(``bench/import_time.py`` measures it, a test checks it); on Lambda,
+:mod:`contract_analyzer.aws.coldstart` also spares it FastAPI's Pydantic v1 checks.
 
 Around the app, :mod:`contract_analyzer.aws.observability` gives every invocation JSON
 logs (Lambda request id, cold-start flag, the API's ``request_id``), one access log line,
@@ -28,6 +29,7 @@ from typing import Any
 
 from mangum import Mangum
 
+from contract_analyzer.aws import coldstart  # noqa: F401 - first: trims what FastAPI loads
 from contract_analyzer.aws.observability import observability
 from contract_analyzer.config import get_settings
 from contract_analyzer.service.app import create_app

@@ -16,8 +16,11 @@ context carries the plan (``plan``, ``ai``, ``requests_per_minute``,
 ``requestContext.authorizer``. Anything else raises ``Exception("Unauthorized")``, which
 API Gateway answers with 401.
 
-It imports PyJWT and the settings only (no FastAPI, no boto3); the verifier and its
-JWKS cache live for the life of the Lambda environment.
+It imports PyJWT and the settings only (no FastAPI; boto3 only when
+``JWT_HS256_SECRET_ARN`` names the HS256 secret, at the first HS256 token); the
+verifier, its JWKS cache and the HS256 secret live for the life of the Lambda
+environment. A secret that cannot be read refuses HS256 tokens (``Unauthorized``) and
+logs the variable and the AWS error code.
 """
 
 from __future__ import annotations

@@ -42,6 +42,14 @@ class LocalContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+def error_response(exc: BaseException) -> dict[str, str]:
+    """What Lambda returns for a handler that raised ``exc``, without the stack trace:
+    ``{"errorMessage": str(exc), "errorType": <the exception class name>}``. For the
+    authorizer's ``Unauthorized`` that is ``errorMessage: "Unauthorized"``, API
+    Gateway's cue for 401."""
+    return {"errorMessage": str(exc), "errorType": type(exc).__name__}
+
+
 def invoke(name: str, event: dict[str, Any]) -> Any:
     """Call handler ``name`` on ``event`` and return its answer, then stop the workers
     the handler started. Like the Lambda runtime, it sets ``AWS_LAMBDA_FUNCTION_NAME``

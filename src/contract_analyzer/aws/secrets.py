@@ -84,6 +84,31 @@ class SecretsLoader:
             self._values.clear()
 
 
+def read_secret(
+    arn: str, *fields: str, required: bool = False, loader: SecretsLoader | None = None
+) -> str:
+    """The value of the secret ``arn`` names, read once per process (thread-safe; a
+    failure is not cached): the secret string as stored or, when it is a JSON object with
+    a non-empty string under one of ``fields`` (first match wins), that string. A JSON
+    object with none of them is used as it is, or with ``required`` refused. Raises
+    :class:`SecretError`, whose message is the AWS error code (never the ARN or value)."""
+    value = (loader or _LOADER).get(arn)
+    if not fields or not value.lstrip().startswith("{"):
+        return value
+    try:
+        data: Any = json.loads(value)
+    except json.JSONDecodeError:
+        return value
+    if isinstance(data, dict):
+        for name in fields:
+            found = data.get(name)
+            if isinstance(found, str) and found:
+                return found
+        if required:
+            raise SecretError(f"the JSON secret has no {' or '.join(map(repr, fields))} string")
+    return value
+
+
 def _key_from_secret(value: str, variable: str) -> str:
     text = value.strip()
     if text.startswith("{"):

@@ -28,16 +28,13 @@ lookup that a DNS rebinding could answer differently). Redirects are not followe
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import http.client
 import ipaddress
-import json
 import re
 import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -94,10 +91,6 @@ def verify(
     return any(hmac.compare_digest(expected, given) for given in parts.get("v1", []))
 
 
-_SECRETS: dict[str, bytes] = {}
-_SECRETS_LOCK = threading.Lock()
-
-
 def signing_configured(settings: Settings) -> bool:
     """A callback key is configured (directly, or by Secrets Manager ARN)."""
     return settings.callback_secret is not None or bool(settings.callback_secret_arn)
@@ -112,15 +105,9 @@ def signing_key(settings: Settings) -> bytes | None:
     arn = settings.callback_secret_arn
     if not arn:
         return None
-    with _SECRETS_LOCK:
-        if arn not in _SECRETS:
-            from contract_analyzer.storage.aws import client
+    from contract_analyzer.aws.secrets import read_secret
 
-            value = client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
-            with contextlib.suppress(ValueError, TypeError, KeyError):
-                value = json.loads(value)["callback_secret"]
-            _SECRETS[arn] = str(value).encode()
-        return _SECRETS[arn]
+    return read_secret(arn, "callback_secret").encode()
 
 
 # ---------------------------------------------------------------------- URL policy

@@ -4,7 +4,9 @@
   uvicorn;
 * ``contract-analyzer invoke-local EVENT.json [--handler api|s3|worker|notify|report|
   authorizer]`` - a Lambda handler run in this process on an event file (samples in
-  ``events/``); prints the handler's answer as JSON.
+  ``events/``); prints the handler's answer as JSON, or - when the handler raises -
+  Lambda's error answer (``{"errorMessage": ..., "errorType": ...}``, no stack trace)
+  and exits with status 1.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from contract_analyzer.cli import EXIT_OK, EXIT_USAGE, command, subcommands
 from contract_analyzer.errors import InputError
 
 _HANDLER_NAMES = ("api", "s3", "worker", "notify", "report", "authorizer")
+EXIT_HANDLER_ERROR = 1
+"""Exit status of ``invoke-local`` when the handler raised (a Lambda function error)."""
 
 
 @subcommands
@@ -94,7 +98,7 @@ def _warn_if_open(auth_mode: str, host: str, log_config: dict[str, Any]) -> None
 
 @command("invoke-local")
 def _invoke_local(args: argparse.Namespace) -> int:
-    from contract_analyzer.aws.local import invoke
+    from contract_analyzer.aws.local import error_response, invoke
 
     try:
         with open(args.event, encoding="utf-8") as stream:
@@ -105,6 +109,14 @@ def _invoke_local(args: argparse.Namespace) -> int:
         raise InputError(f"{args.event}: not a JSON event ({exc})") from None
     if not isinstance(event, dict):
         raise InputError(f"{args.event}: a Lambda event is a JSON object")
-    response = invoke(args.handler, event)
+    try:
+        response = invoke(args.handler, event)
+    except Exception as exc:  # the handler failed: what Lambda would answer, no traceback
+        print(json.dumps(error_response(exc), indent=2))
+        print(
+            f"contract-analyzer: the {args.handler} handler raised {type(exc).__name__}",
+            file=sys.stderr,
+        )
+        return EXIT_HANDLER_ERROR
     print(json.dumps(response, indent=2))
     return EXIT_OK

@@ -9,7 +9,7 @@ from contract_analyzer.detectors.arithmetic._ops import Op, is_increment
 from contract_analyzer.detectors.arithmetic._util import local_of
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Function
-from contract_analyzer.ir.nodes import Expr, Member, Variable
+from contract_analyzer.ir.nodes import Binary, Expr, Member, Variable
 
 
 def feasibility(ctx: Context, influence: Influence, fn: Function, op: Op) -> tuple[int, int, bool]:
@@ -27,6 +27,9 @@ def feasibility(ctx: Context, influence: Influence, fn: Function, op: Op) -> tup
         bits = ty.bits if ty is not None and ty.is_integer else None
         if bits is None or bits >= 64 or not ctx.sources(fn, var):
             return NONE, 0, False
+        ceiling, step = upper_bound(var), int_value(op.right if var is op.left else op.left)
+        if ceiling is not None and step is not None and ceiling + step < 2**bits:
+            return NONE, 0, False  # `uint8(seed % 6) + 1`: at most 6
         return influence.access(fn), bits, False
     labels = influence.value_labels(fn, op.right)
     if op.kind != "add" and not param_or_call(labels):
@@ -90,3 +93,17 @@ def computation(keys: Keys, op: Op) -> str:
     if op.kind in ("add", "mul"):
         operands.sort()
     return f"{op.kind}:{'|'.join(operands)}"
+
+
+def upper_bound(expr: Expr | None) -> int | None:
+    """The largest value ``expr`` can have when its own form says so (``x % 6`` -> 5,
+    ``x & 0xff`` -> 255, a constant), through conversions; else None."""
+    expr = unwrap_conversion(expr)
+    constant = int_value(expr)
+    if constant is not None:
+        return constant
+    if isinstance(expr, Binary) and expr.op in ("%", "&"):
+        limit = int_value(expr.right)
+        if limit is not None and limit > 0:
+            return limit - 1 if expr.op == "%" else limit
+    return None
