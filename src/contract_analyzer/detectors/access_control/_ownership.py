@@ -6,17 +6,31 @@ from __future__ import annotations
 
 from contract_analyzer.detectors.access_control._flows import caller_flows
 from contract_analyzer.detectors.access_control._privilege import key_chain
+from contract_analyzer.detectors.access_control._signatures import recover_calls
 from contract_analyzer.detectors.access_control._util import (
     OWNER_NAME,
     is_caller,
     is_sender,
     is_zero,
+    state_roots,
     zero_checked_vars,
 )
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Contract, Function, StateVariable
 from contract_analyzer.ir.index import facts_of
-from contract_analyzer.ir.nodes import Assignment, Call, Expr, Index, Member, Node, Stmt
+from contract_analyzer.ir.nodes import (
+    Assignment,
+    Binary,
+    Call,
+    Expr,
+    Identifier,
+    Index,
+    Member,
+    Node,
+    Stmt,
+    VarDecl,
+    Variable,
+)
 from contract_analyzer.ir.resolve import dotted_name
 
 
@@ -29,9 +43,14 @@ def target_of(node: Node) -> Expr | None:
 
 
 def touches(node: Node, fields: set[str] | None) -> bool:
-    """The write can change a compared member (or the whole value)."""
+    """The write can change a compared member (or the whole value). Appending a new
+    record to a list whose checks compare a member of one record (``deals.push(Deal(
+    msg.sender, ...))`` when checks read ``deals[id].buyer``) changes no existing
+    record's owner: whoever opens a record owns that record only."""
     if fields is None:
         return True
+    if isinstance(node, Call) and isinstance(node.callee, Member) and node.callee.member == "push":
+        return False
     members: list[str] = []
     expr = target_of(node)
     while isinstance(expr, Index | Member):
@@ -75,6 +94,8 @@ def claimed(
     if zero_checked_vars(stmt.conditions) & (written | {var}):
         return True  # first come: `if (owner == address(0)) owner = msg.sender;`
     conditions = [expr for expr, _ in facts_of(stmt.conditions)]
+    if _signed_by_holder(ctx, function, conditions, var):
+        return True  # the current owner signed the change
     for expr in conditions:
         if any(_is_msg_value(n) for n in expr.walk()):
             return True  # paid for
@@ -98,3 +119,29 @@ def used_elsewhere(ctx: Context, contract: Contract, var: StateVariable, writer:
         if var in ctx.facts(function).reads_all:
             return True
     return False
+
+
+def _signed_by_holder(
+    ctx: Context, function: Function, conditions: list[Expr], var: StateVariable
+) -> bool:
+    """A condition compares a signature's recovered signer with ``var``
+    (``require(ecrecover(digest, v, r, s) == owner)``, also through a local ``signer``)."""
+    recoveries = recover_calls(ctx, function)
+    if not recoveries:
+        return False
+    for expr in conditions:
+        for node in expr.walk():
+            if not isinstance(node, Binary) or node.op != "==":
+                continue
+            for mine, other in ((node.left, node.right), (node.right, node.left)):
+                if var in state_roots(mine) and _recovered(other, recoveries):
+                    return True
+    return False
+
+
+def _recovered(expr: Expr, recoveries: list[Call]) -> bool:
+    if isinstance(expr, Identifier) and isinstance(expr.ref, Variable):
+        decl = expr.ref.parent
+        if expr.ref.kind == "local" and isinstance(decl, VarDecl) and decl.value is not None:
+            expr = decl.value
+    return any(node is call for node in expr.walk() for call in recoveries)

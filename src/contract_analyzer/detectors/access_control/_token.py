@@ -31,6 +31,7 @@ from contract_analyzer.ir.nodes import (
     Index,
     Member,
     Update,
+    VarDecl,
     Variable,
 )
 
@@ -166,7 +167,35 @@ def debit_sites(ctx: Context, fn: Function) -> list[DebitSite]:
         name = call.callee.name if isinstance(call.callee, Identifier) else ""
         if call.args and len(call.args) >= _DEBIT_HELPERS_ARITY.get(name, 2):
             sites.append(DebitSite(call, call.args[0], f"the inherited `{name}` debits it"))
-    return [s for s in sites if param_index(fn, s.account) is not None]
+    out = [s for s in sites if param_index(fn, s.account) is not None]
+    for site in sites:
+        lookup = owner_lookup(fn, site.account)
+        if lookup is not None and site not in out:
+            root = root_state(lookup)
+            name = root.name if root is not None else "the records"
+            site.how = f"the holder of the entry of `{name}` they pick; {site.how}"
+            out.append(site)
+    return out
+
+
+def owner_lookup(fn: Callable, expr: Expr | None) -> Index | None:
+    """``ownerOf[id]`` with ``id`` a parameter - directly or through a local assigned once
+    (``address holder = ownerOf[id];``): the account of a record the caller picks."""
+    if isinstance(expr, Identifier) and isinstance(expr.ref, Variable):
+        decl = expr.ref.parent
+        if expr.ref.kind != "local" or not isinstance(decl, VarDecl) or decl.is_tuple:
+            return None
+        index = fn.index
+        assigned = index is not None and any(
+            isinstance(a.target, Identifier) and a.target.ref is expr.ref for a in index.assignments
+        )
+        expr = None if assigned else decl.value
+    if not isinstance(expr, Index) or expr.index is None or param_index(fn, expr.index) is None:
+        return None
+    root = root_state(expr)
+    mapping = root.type_name if root is not None else None
+    value = mapping.value if mapping is not None and mapping.kind == "mapping" else None
+    return expr if value is not None and value.is_address else None
 
 
 def pulled_account(call: Call) -> Expr | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from contract_analyzer.detectors.access_control._flows import holds_for_caller, own_senders
 from contract_analyzer.detectors.access_control._reach import entries
-from contract_analyzer.detectors.access_control._token import DebitSite, debit_sites
+from contract_analyzer.detectors.access_control._token import DebitSite, debit_sites, owner_lookup
 from contract_analyzer.detectors.access_control._util import is_caller, lowered, root_state
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
@@ -75,6 +75,7 @@ def _consent_checked(ctx: Context, function: Function, sites: list[DebitSite]) -
         for site in sites
         if isinstance(site.account, Identifier) and isinstance(site.account.ref, Variable)
     }
+    accounts |= {root_state(owner_lookup(function, site.account)) for site in sites} - {None}
     if any(g.kind == "caller_match" for g in ctx.facts(function).guards):
         return True
     if _consent_in(function, own_senders(ctx, function), accounts):
@@ -111,8 +112,12 @@ def _consent_in(owner: Callable, senders: frozenset[Variable], accounts: set[obj
         if binary.op not in ("==", "!="):
             continue
         for mine, other in ((binary.left, binary.right), (binary.right, binary.left)):
-            if is_caller(mine, senders) and isinstance(other, Identifier) and other.ref in accounts:
+            if not is_caller(mine, senders):
+                continue
+            if isinstance(other, Identifier) and other.ref in accounts:
                 return True
+            if isinstance(other, Index) and root_state(other) in accounts:
+                return True  # `require(ownerOf[id] == msg.sender)`
     return False
 
 

@@ -183,7 +183,7 @@ class Checks:
                         return True
                 elif self._same(small, b) or k.key(b) in k.inside(small):
                     return True
-            return False
+            return b is not None and self._product_within(a, b, rels)
         if b is None or int_value(b) is not None or int_value(a) is not None:
             # x + small constant, x * constant: safe below a known upper bound
             var = a if b is None or int_value(b) is not None else b
@@ -207,6 +207,26 @@ class Checks:
                     for atom in atoms(expr):
                         if wanted & k.inside(atom) and operands & _other_side(atom, wanted, k):
                             return True
+        return False
+
+    def _product_within(self, whole: Expr, part: Expr, rels: list[tuple[Expr, Expr, bool]]) -> bool:
+        """``part`` is ``x * y`` (or a local holding it) and ``x <= whole / y`` holds:
+        ``require(each <= balance / n); balance -= each * n``."""
+        e = strip(part)
+        var = e.ref if isinstance(e, Identifier) and isinstance(e.ref, Variable) else None
+        if var is not None and len(self.defs.get(var, [])) == 1:
+            e = strip(self.defs[var][0])
+        if not isinstance(e, Binary) or e.op != "*":
+            return False
+        for big, small, _strict in rels:
+            bound = strip(big)
+            if not (
+                isinstance(bound, Binary) and bound.op == "/" and self._same(bound.left, whole)
+            ):
+                continue
+            for x, y in ((e.left, e.right), (e.right, e.left)):
+                if self._same(small, x) and self._same(bound.right, y):
+                    return True
         return False
 
     def _inline_check(self, op: Op) -> bool:

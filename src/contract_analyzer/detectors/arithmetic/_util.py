@@ -18,12 +18,16 @@ from contract_analyzer.ir.nodes import (
     Conditional,
     Expr,
     Identifier,
+    Index,
+    Member,
     Node,
     Stmt,
     TupleExpr,
     VarDecl,
     Variable,
 )
+from contract_analyzer.ir.render import render
+from contract_analyzer.ir.resolve import dotted_name
 
 _ANNOTATION = re.compile(r"\s*(//|/\*)?\s*(ruleid|ok|todoruleid)\s*:")  # test fixtures
 _INTENT = re.compile(r"(over|under)flow|wrap", re.IGNORECASE)
@@ -36,6 +40,24 @@ _INTENT_OK = re.compile(
 
 def root_state(fn: Function, ctx: Context, expr: Expr | None) -> StateVariable | None:
     return root_state_variable(strip(expr), ctx.facts(fn).aliases)
+
+
+def account_entry(ctx: Context, fn: Function, target: Expr | None) -> str:
+    """For a per-account entry of state (``balances[from]``, ``allowed[from][spender]``,
+    a mapping looked up by an address), the text of the entry; else ``""`` (a total
+    like ``totalSupply`` or ``poolTotal[pid]``, which a checked entry bounds)."""
+    node = strip(target)
+    if node is None or root_state(fn, ctx, node) is None:
+        return ""
+    keyed = False
+    while isinstance(node, Index | Member):
+        if isinstance(node, Index) and node.index is not None:
+            key_type = ctx.type_of(fn, node.index)
+            keyed |= dotted_name(node.index) in ("msg.sender", "tx.origin") or (
+                key_type is not None and key_type.is_address
+            )
+        node = node.base
+    return render(target, max_len=200) if keyed else ""
 
 
 def local_of(expr: Expr | None) -> Variable | None:

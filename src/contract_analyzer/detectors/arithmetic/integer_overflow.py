@@ -27,6 +27,7 @@ from contract_analyzer.detectors.arithmetic._feasibility import (
     operand_keys,
     unchecked,
 )
+from contract_analyzer.detectors.arithmetic._inflow import bounded_by_pull, pulled_amounts
 from contract_analyzer.detectors.arithmetic._influence import (
     ANYONE,
     NONE,
@@ -42,6 +43,7 @@ from contract_analyzer.detectors.arithmetic._messages import (
 )
 from contract_analyzer.detectors.arithmetic._ops import Checks, Op, collect_ops
 from contract_analyzer.detectors.arithmetic._util import (
+    account_entry,
     covered_by_intent,
     ether_value_nodes,
     feeding_locals,
@@ -109,7 +111,11 @@ class IntegerOverflow(Detector):
         checks = Checks(fn, keys, defs)
         feeding = feeding_locals(ctx, fn, defs)
         ether = ether_value_nodes(ctx, fn)
+        pulls = pulled_amounts(ctx, fn, keys)
         safe: set[str] = set()  # amounts already applied safely
+        # one account's entry bounds only itself: `balances[from] -= v` checked says
+        # nothing about `allowed[from][msg.sender] -= v`
+        safe_entries: dict[str, set[str]] = {}
         reported: dict[str, list[Op]] = {}  # amount or computation -> operations reported
         issues: dict[int, Issue] = {}
         for op in ops:
@@ -123,12 +129,15 @@ class IntegerOverflow(Detector):
                 if amount and op.target is not None:
                     reported.setdefault(amount, []).append(op)  # part of that finding
                 continue
+            own = account_entry(ctx, fn, op.target) if op.kind == "sub" else ""
             if op.target is not None and amount:
-                if amount in safe or any(
+                covered = amount in safe and (not own or own in safe_entries.get(amount, ()))
+                if covered or any(
                     r.kind == op.kind and dominates(r, op) for r in reported.get(amount, ())
                 ):
                     continue  # the same amount moved again: bounded by (or part of) the first
-            if mode is True and not unchecked(op):
+            pulled = op.kind == "add" and bounded_by_pull(pulls, amount, op.node)
+            if pulled or (mode is True and not unchecked(op)):
                 safe.update(k for k in operand_keys(keys, op) if k)
                 continue
             level, narrow, deadline = (
@@ -136,6 +145,8 @@ class IntegerOverflow(Detector):
             )
             if level == NONE or checks.is_checked(op):
                 safe.update(k for k in operand_keys(keys, op) if k)
+                if own and amount:
+                    safe_entries.setdefault(amount, set()).add(own)
                 continue
             if covered_by_intent(op.node, quiet):
                 continue

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.detectors.dos._exprs import (
     PathKey,
-    first_key,
     is_sender,
     local_definition,
     mentions,
     path_key,
+    root_key,
     strip_length,
 )
 from contract_analyzer.detectors.dos._loops import loop_body, loop_varying
@@ -41,12 +41,16 @@ from contract_analyzer.ir.resolve import dotted_name
 COMPARE = frozenset({"<", "<=", ">", ">=", "!="})
 
 
-def grown_by_others(paths: StatePaths, key: PathKey, used: Expr) -> bool:
-    """Anyone can grow ``key`` - and not only their own entry of it."""
+def grown_by_others(paths: StatePaths, key: PathKey, used: Expr, function: Function) -> bool:
+    """Anyone can grow ``key`` - and not only their own entry of it (also through storage
+    pointers: ``Lock[] storage mine = locks[msg.sender]``)."""
     writers = paths.anyone_writes(key, grows=True)
     if not writers:
         return False
-    return not (is_sender(first_key(used)) and all(is_sender(first_key(w.target)) for w in writers))
+    return not (
+        is_sender(root_key(function, used))
+        and all(is_sender(root_key(w.function, w.target)) for w in writers)
+    )
 
 
 def eligible(ctx: Context, function: Function) -> bool:
@@ -219,5 +223,5 @@ def clears(ctx: Context, function: Function, paths: StatePaths) -> Iterator[tupl
         if type_name is None or not type_name.is_dynamic_array:
             continue
         key = path_key(function, target)
-        if key is not None and grown_by_others(paths, key, target):
+        if key is not None and grown_by_others(paths, key, target, function):
             yield node, key

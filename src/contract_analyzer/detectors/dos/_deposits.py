@@ -119,3 +119,33 @@ def required_flags(deposits: list[Function]) -> set[StateVariable]:
 
 def is_true(expr: Expr | None) -> bool:
     return isinstance(expr, Literal) and expr.value == "true"
+
+
+_BLOCK_TIME = frozenset({"block.timestamp", "now", "block.number"})
+# comparisons that hold once the clock has passed the right-hand side
+_LATER = {">": True, ">=": True, "<": False, "<=": False}
+
+
+def release_time(owner: Function, expr: Expr, truth: bool) -> PathKey | None:
+    """``block.timestamp >= unlockAt`` (or ``unlockAt < now``) required to hold: the
+    scalar state variable the clock has to pass."""
+    if not truth or not isinstance(expr, Binary) or expr.op not in _LATER:
+        return None
+    clock_left = _is_clock(expr.left)
+    if clock_left == _is_clock(expr.right):
+        return None
+    other = expr.right if clock_left else expr.left
+    if _LATER[expr.op] != clock_left:
+        return None  # `block.timestamp < deadline`: a window that closes, not a lock
+    if not isinstance(other, Identifier):
+        return None
+    key = path_key(owner, other)
+    if key is None or key[0].constant or key[0].immutable:
+        return None
+    return key if key[0].type_name.is_integer else None
+
+
+def _is_clock(expr: Expr) -> bool:
+    from contract_analyzer.ir.resolve import dotted_name
+
+    return dotted_name(expr) in _BLOCK_TIME

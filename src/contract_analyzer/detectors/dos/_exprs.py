@@ -92,6 +92,21 @@ def local_definition(owner: Callable, var: Variable) -> Expr | None:
     return parent.value
 
 
+def root_key(owner: Callable, expr: Expr | None) -> Expr | None:
+    """:func:`first_key`, seen through a storage pointer local: for ``mine.length`` with
+    ``Lock[] storage mine = locks[msg.sender]`` the key is ``msg.sender``."""
+    node = expr
+    while isinstance(node, Index | Member):
+        node = node.base
+    if isinstance(node, Identifier) and isinstance(node.ref, Variable):
+        var = node.ref
+        if var.kind == "local" and var.location == "storage":
+            value = local_definition(owner, var)
+            if value is not None:
+                return first_key(value)
+    return first_key(expr)
+
+
 def mentions(expr: Expr, refs: Collection[object]) -> bool:
     """``expr`` uses a name that refers to one of ``refs``."""
     return any(isinstance(n, Identifier) and n.ref in refs for n in expr.walk())

@@ -15,6 +15,7 @@ from contract_analyzer.detectors.dos._deposits import (
     debited,
     ether_out,
     is_true,
+    release_time,
     required_flags,
 )
 from contract_analyzer.detectors.dos._exprs import (
@@ -27,6 +28,8 @@ from contract_analyzer.ir.declarations import Function, StateVariable
 from contract_analyzer.ir.index import facts_of
 from contract_analyzer.ir.nodes import (
     Assignment,
+    Binary,
+    Expr,
     Index,
 )
 from contract_analyzer.ir.render import render
@@ -119,19 +122,70 @@ class OwnerDependentLock(Detector):
         if stmt is None:
             return
         for expr, truth in facts_of(stmt.conditions):
-            flag = approval_flag(function, expr, truth)
-            if flag is None or flag[0] in deposit_flags:
-                continue
-            setters = [
-                w
-                for w in paths.writes.get(flag, [])
-                if isinstance(w.node, Assignment) and is_true(w.node.value)
-            ]
-            if setters and not any(w.anyone for w in setters):
-                message = (
-                    f"`{function.name}` pays users only once `{render(expr, max_len=40)}` is "
-                    f"true, and only a privileged account sets it (in "
-                    f"`{setters[0].function.name}`); until the owner acts, deposits stay locked."
-                )
+            message = self._flag_lock(function, expr, truth, paths, deposit_flags)
+            message = message or self._time_lock(ctx, function, expr, truth, paths)
+            if message:
                 yield self.issue(expr, message, function=function)
                 return
+
+    @staticmethod
+    def _flag_lock(
+        function: Function,
+        expr: Expr,
+        truth: bool,
+        paths: StatePaths,
+        deposit_flags: set[StateVariable],
+    ) -> str:
+        """The payout waits on a flag only a privileged account sets."""
+        flag = approval_flag(function, expr, truth)
+        if flag is None or flag[0] in deposit_flags:
+            return ""
+        setters = [
+            w
+            for w in paths.writes.get(flag, [])
+            if isinstance(w.node, Assignment) and is_true(w.node.value)
+        ]
+        if not setters or any(w.anyone for w in setters):
+            return ""
+        return (
+            f"`{function.name}` pays users only once `{render(expr, max_len=40)}` is "
+            f"true, and only a privileged account sets it (in "
+            f"`{setters[0].function.name}`); until the owner acts, deposits stay locked."
+        )
+
+    @staticmethod
+    def _time_lock(
+        ctx: Context, function: Function, expr: Expr, truth: bool, paths: StatePaths
+    ) -> str:
+        """The payout waits for a release time a privileged account moves at will."""
+        when = release_time(function, expr, truth)
+        if when is None:
+            return ""
+        movers = paths.writes.get(when, [])
+        if not movers or any(w.anyone for w in movers):
+            return ""
+        unbounded = [w for w in movers if _unbounded(ctx, w.function, w.node)]
+        if not unbounded:
+            return ""
+        return (
+            f"`{function.name}` pays users only once `{render(expr, max_len=40)}`, and a "
+            f"privileged account can move `{when[0].name}` to any value (in "
+            f"`{unbounded[0].function.name}`): it can postpone every withdrawal indefinitely."
+        )
+
+
+def _unbounded(ctx: Context, function: Function, node: object) -> bool:
+    """``unlockAt = t`` with a caller-supplied ``t`` that no check before it bounds."""
+    if not isinstance(node, Assignment) or node.op not in ("=", "+="):
+        return False
+    labels = ctx.sources(function, node.value)
+    params = {p for p in function.params if f"param:{p.name}" in labels}
+    if not params or node.stmt is None:
+        return False
+    for expr, _truth in facts_of(node.stmt.conditions):
+        for part in expr.walk():
+            if isinstance(part, Binary) and part.op in ("<", "<=", ">", ">="):
+                names = {getattr(n, "ref", None) for n in part.walk()}
+                if names & params:
+                    return False
+    return True

@@ -177,6 +177,6 @@ def _classify_side(
                 return "param", var
         return "capped", None
     key = grown_key(function, side)
-    if key is None or not grown_by_others(paths, key, strip_length(side)):
+    if key is None or not grown_by_others(paths, key, strip_length(side), function):
         return "capped", None
     return "grown", (bound, key)

@@ -10,7 +10,7 @@ from contract_analyzer.detectors.dos._exprs import (
     path_key,
     unwrap_conversion,
 )
-from contract_analyzer.ir.declarations import Function
+from contract_analyzer.ir.declarations import Function, StateVariable
 from contract_analyzer.ir.index import facts_of
 from contract_analyzer.ir.nodes import (
     Binary,
@@ -18,6 +18,7 @@ from contract_analyzer.ir.nodes import (
     Expr,
     Identifier,
     Index,
+    Literal,
     Node,
     Stmt,
     Variable,
@@ -45,6 +46,43 @@ def hash_check(ctx: Context, function: Function, binary: Binary) -> bool:
         if _published(ctx, function, other):
             return True
     return False
+
+
+def puzzle_check(function: Function, binary: Binary) -> bool:
+    """``binary`` compares arithmetic on the caller's arguments alone with a stored target
+    (``p * q == target``, ``x ** 3 == cube``): a solution anyone can copy once sent."""
+    for side, other in ((binary.left, binary.right), (binary.right, binary.left)):
+        if _puzzle_side(function, side) and _stored(other):
+            return True
+    return False
+
+
+def _puzzle_side(function: Function, expr: Expr) -> bool:
+    """Products, powers or remainders of parameters and literals, with a parameter used
+    twice or raised to a power."""
+    ops: set[str] = set()
+    uses = 0
+    for node in expr.walk():
+        if isinstance(node, Binary):
+            ops.add(node.op)
+        elif isinstance(node, Identifier):
+            ref = node.ref
+            if not (isinstance(ref, Variable) and ref.kind == "param" and ref in function.params):
+                return False
+            uses += 1
+        elif not isinstance(node, Literal):
+            return False
+    return bool(ops & {"*", "**", "%"}) and (uses >= 2 or "**" in ops)
+
+
+def _stored(expr: Expr) -> bool:
+    """A state variable (constants and immutables included), possibly selected by a key
+    other than the caller (``quotes[msg.sender]`` is the caller's own value)."""
+    while isinstance(expr, Index) and expr.index is not None:
+        if is_sender(expr.index):
+            return False
+        expr = expr.base
+    return isinstance(expr, Identifier) and isinstance(expr.ref, StateVariable)
 
 
 def _hash_call(function: Function, expr: Expr) -> Call | None:

@@ -18,6 +18,7 @@ from contract_analyzer.detectors.frontrunning._hashes import (
     check_before,
     commit_reveal,
     hash_check,
+    puzzle_check,
 )
 from contract_analyzer.ir.declarations import Function
 from contract_analyzer.ir.nodes import (
@@ -36,7 +37,8 @@ class FrontrunnableSolution(Detector):
     confidence = Confidence.MEDIUM
     types = SECURITY
     description = (
-        "The function rewards whoever submits a value whose hash matches a stored hash. The "
+        "The function rewards whoever submits a value whose hash matches a stored hash (or "
+        "whose arithmetic hits a stored target, such as the factors of a number). The "
         "answer travels in the clear in the pending transaction, so anyone watching the "
         "mempool can copy it and submit it with a higher gas price to take the reward."
     )
@@ -55,7 +57,11 @@ class FrontrunnableSolution(Detector):
                 continue
             if not isinstance(function, Function) or not open_to_anyone(ctx, function):
                 continue
-            checks = [b for b in index.binaries if b.op == "==" and hash_check(ctx, function, b)]
+            checks = [
+                b
+                for b in index.binaries
+                if b.op == "==" and (hash_check(ctx, function, b) or puzzle_check(function, b))
+            ]
             if not checks or commit_reveal(ctx, function):
                 continue
             issue = self._payout(ctx, function, checks)

@@ -16,7 +16,17 @@ from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.access import root_state_variable
 from contract_analyzer.ir.builtins import Builtin
 from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
-from contract_analyzer.ir.nodes import Assignment, Call, Expr, Identifier, Member, Node, Variable
+from contract_analyzer.ir.nodes import (
+    Assignment,
+    Call,
+    Expr,
+    Identifier,
+    Literal,
+    Member,
+    Node,
+    Update,
+    Variable,
+)
 from contract_analyzer.ir.resolve import dotted_name
 from contract_analyzer.ir.taint import block_labels
 
@@ -63,6 +73,7 @@ class Entropy:
         self._contract: dict[int, tuple[set[str], set[str]]] = {}
         self._relevant: dict[tuple[int, bool], bool] = {}
         self._mentions: dict[int, bool] = {}
+        self._counters: dict[int, set[str]] = {}
 
     def of(self, fn: Callable, expr: Expr | None) -> EntropyInfo:
         info = EntropyInfo()
@@ -81,7 +92,7 @@ class Entropy:
         self_seed: str | None,
     ) -> None:
         contract = fn.contract
-        seeds = self.seeds(contract) if self_seed is None else set()
+        seeds = self.seeds(contract) | self.counters(contract) if self_seed is None else set()
         vrf = self.vrf_states(contract)
         stack: list[Node] = [expr]
         while stack:
@@ -148,6 +159,8 @@ class Entropy:
             found = any(self._mentions_block(body) for body in bodies)
             if not found and seeds:
                 stored = self.seeds(fn.contract)
+                if any(_hashes(body) for body in bodies):
+                    stored = stored | self.counters(fn.contract)
                 found = bool(stored) and any(v.name in stored for v in self.ctx.facts(fn).reads_all)
             self._relevant[key] = found
         return found
@@ -172,6 +185,25 @@ class Entropy:
     def seeds(self, contract: Contract | None) -> set[str]:
         """State variables assigned a hash of block values or of themselves."""
         return self._stored(contract)[0]
+
+    def counters(self, contract: Contract | None) -> set[str]:
+        """Integer state only ever stepped by constants (``nonce++``, ``round += 1``):
+        a hash of it adds nothing anyone cannot read (a seed only inside a hash)."""
+        if contract is None:
+            return set()
+        found = self._counters.get(id(contract))
+        if found is None:
+            stepped: set[str] = set()
+            other: set[str] = set()
+            for fn in contract.callable_functions():
+                for write in self.ctx.facts(fn).state_writes:
+                    var = write.var
+                    if var.constant or var.type_name is None or not var.type_name.is_integer:
+                        continue
+                    (stepped if _steps(write.node) else other).add(var.name)
+            found = stepped - other
+            self._counters[id(contract)] = found
+        return found
 
     def vrf_states(self, contract: Contract | None) -> set[str]:
         """State variables written by a VRF callback (trusted randomness)."""
@@ -217,6 +249,15 @@ def _state_assignments(
             if var is not None and not var.constant:
                 out.append((fn, assignment, var))
     return out
+
+
+def _steps(node: Node) -> bool:
+    """``x++``/``--x``/``x += 1``/``x = 0``: a write by a constant step or reset."""
+    if isinstance(node, Update):
+        return True
+    return isinstance(node, Assignment) and (
+        node.op in ("+=", "-=", "=") and isinstance(node.value, Literal)
+    )
 
 
 def _may_hash(value: Expr) -> bool:

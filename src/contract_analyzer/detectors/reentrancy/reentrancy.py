@@ -9,11 +9,12 @@ from pathlib import PurePath
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.detectors.reentrancy._callsite import judge
+from contract_analyzer.detectors.reentrancy._reach import open_to_users
 from contract_analyzer.ir.access import is_self_update
 from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
 from contract_analyzer.ir.facts import ExternalCall
 from contract_analyzer.ir.flow import Step, execution_order
-from contract_analyzer.ir.nodes import Call, Identifier
+from contract_analyzer.ir.nodes import Assignment, Call, Identifier, Update
 from contract_analyzer.ir.render import render
 
 
@@ -24,6 +25,7 @@ class _Hit:
     read_before: set[StateVariable] = field(default_factory=set)
     locks: set[StateVariable] = field(default_factory=set)
     writes: dict[StateVariable, int] = field(default_factory=dict)
+    grows: set[StateVariable] = field(default_factory=set)  # only credited after the call
 
 
 class _BodyFacts:
@@ -83,7 +85,7 @@ class Reentrancy(Detector):
                 if function.body is None or not function.is_public:
                     continue
                 facts = ctx.facts(function)
-                if not facts.reachable_by_anyone or not facts.writes_all:
+                if not facts.writes_all or not open_to_users(ctx, function):
                     continue
                 if not any(e.can_reenter for e in facts.calls_out_all):
                     continue
@@ -98,7 +100,8 @@ class Reentrancy(Detector):
         readers: dict[StateVariable, list[Function]],
     ) -> Iterator[Issue]:
         hits: dict[int, tuple[int, _Hit]] = {}  # one per call site, at its first position
-        writes_at: dict[StateVariable, list[tuple[int, int]]] = {}  # var -> (position, line)
+        # var -> (position, line, whether the write only adds to it)
+        writes_at: dict[StateVariable, list[tuple[int, int, bool]]] = {}
         read_so_far: set[StateVariable] = set()
         written_so_far: set[StateVariable] = set()
         covered: set[int] = set()  # helpers whose calls a summary already brought in
@@ -124,9 +127,10 @@ class Reentrancy(Detector):
                     covered.add(id(target))
                     covered.update(id(c) for c in summary.callees)
                     step_calls.extend(summary.calls_out_all)
+            grows = not step.summarized and _only_adds(step.node)
             for written in step_writes:
                 written_so_far.add(written)
-                writes_at.setdefault(written, []).append((position, step.node.line))
+                writes_at.setdefault(written, []).append((position, step.node.line, grows))
             for ext in step_calls:
                 if id(ext.call) not in hits and ext.can_reenter:
                     # a flag checked and set before the call is a lock: resetting it after is fine
@@ -136,9 +140,11 @@ class Reentrancy(Detector):
             for var, positions in writes_at.items():
                 if var in hit.locks:
                     continue
-                after = next((line for pos, line in positions if pos > position), None)
-                if after is not None:
-                    hit.writes[var] = after
+                later = [(line, grows) for pos, line, grows in positions if pos > position]
+                if later:
+                    hit.writes[var] = later[0][0]
+                    if all(grows for _, grows in later):
+                        hit.grows.add(var)
         guarded = ctx.facts(function).reentrancy_guarded
         for _, hit in sorted(hits.values(), key=lambda item: item[0]):
             if not hit.writes:
@@ -157,6 +163,7 @@ class Reentrancy(Detector):
         readers: dict[StateVariable, list[Function]],
     ) -> Issue | None:
         ext = hit.call
+        site = judge(ctx, ext, hit.step)
         stale: list[StateVariable] = []
         cross: list[str] = []
         for var in hit.writes:
@@ -165,6 +172,14 @@ class Reentrancy(Detector):
                 for f in readers.get(var, [])
                 if f is not function and not (guarded and ctx.facts(f).reentrancy_guarded)
             ]
+            if (
+                var in hit.grows
+                and var not in hit.read_before
+                and not (other_readers and (site.attacker_target or site.sends_ether))
+            ):
+                # credited after the call (`deposits[a] += v` once the contract's own
+                # token arrived) and nothing here decided on it: re-entry sees less, not more
+                continue
             if not guarded and (var in hit.read_before or var.effective_visibility == "public"):
                 stale.append(var)
             elif other_readers:
@@ -175,7 +190,6 @@ class Reentrancy(Detector):
         if not stale:
             return None
         owner = ext.owner
-        site = judge(ctx, ext, hit.step)
         attacker_target, sends_ether = site.attacker_target, site.sends_ether
         if guarded or site.hook:
             # a designed callback (checked for a magic answer) or a locked function
@@ -224,7 +238,7 @@ def _state_readers(ctx: Context, contract: Contract) -> dict[StateVariable, list
     readers: dict[StateVariable, list[Function]] = {}
     for function in contract.callable_functions():
         facts = ctx.facts(function)
-        if not facts.reachable_by_anyone or function.is_view:
+        if function.is_view or not open_to_users(ctx, function):
             continue
         decided: set[StateVariable] = set()
         for body in (function, *facts.callees):
@@ -235,6 +249,13 @@ def _state_readers(ctx: Context, contract: Contract) -> dict[StateVariable, list
         for var in decided:
             readers.setdefault(var, []).append(function)
     return readers
+
+
+def _only_adds(node: object) -> bool:
+    """``x += v`` / ``x++`` / ``++x``: the write only increases the stored value."""
+    if isinstance(node, Update):
+        return node.op == "++"
+    return isinstance(node, Assignment) and node.op == "+="
 
 
 def _file_name(callable_: Callable) -> str:

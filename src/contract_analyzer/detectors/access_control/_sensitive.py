@@ -1,0 +1,124 @@
+"""State that is not an identity check but still needs one to change: where the
+contract's money goes (a treasury or fee recipient paid elsewhere) and switches that
+stop other functions (a pause flag required elsewhere). Helpers of unprotected_setter.
+"""
+
+from __future__ import annotations
+
+from contract_analyzer.detectors.access_control._util import cache
+from contract_analyzer.detectors.context import Context
+from contract_analyzer.ir.declarations import Callable, Contract, StateVariable
+from contract_analyzer.ir.index import is_call_to
+from contract_analyzer.ir.nodes import Binary, Call, Expr, Identifier, If, Unary
+
+# token calls and the position of their recipient argument
+_RECIPIENT_ARG = {
+    "transfer": 0,
+    "safeTransfer": 0,
+    "mint": 0,
+    "transferFrom": 1,
+    "safeTransferFrom": 1,
+}
+
+PAYEE = "payee"
+SWITCH = "switch"
+
+
+def sensitive_vars(ctx: Context, contract: Contract) -> dict[StateVariable, tuple[str, Callable]]:
+    """Scalar state read as a payment recipient (``payee``) or as a condition that stops
+    execution (``switch``, bool only), with the first function or modifier doing so."""
+    key = ("sensitive", id(contract))
+    store = cache(ctx)
+    cached = store.get(key)
+    if isinstance(cached, dict):
+        return cached
+    found: dict[StateVariable, tuple[str, Callable]] = {}
+    for base in contract.linearization or [contract]:
+        for callable_ in (*base.functions, *base.modifiers):
+            if callable_.body is None or getattr(callable_, "is_constructor", False):
+                continue
+            _payees(ctx, callable_, found)
+            _switches(callable_, found)
+    store[key] = found
+    return found
+
+
+def _state_labels(ctx: Context, callable_: Callable, expr: Expr | None) -> set[str]:
+    return {label[6:] for label in ctx.sources(callable_, expr) if label.startswith("state:")}
+
+
+def _note(
+    found: dict[StateVariable, tuple[str, Callable]],
+    contract: Contract | None,
+    names: set[str],
+    why: str,
+    where: Callable,
+) -> None:
+    if contract is None:
+        return
+    for name in sorted(names):
+        var = contract.find_state_variable(name)
+        if var is not None and var.type_name.is_address and not var.constant:
+            found.setdefault(var, (why, where))
+
+
+def _payees(
+    ctx: Context, callable_: Callable, found: dict[StateVariable, tuple[str, Callable]]
+) -> None:
+    contract = callable_.contract
+    for ext in ctx.facts(callable_).external_calls:
+        if ext.sends_ether and ext.kind in ("transfer", "send", "call"):
+            _note(found, contract, _state_labels(ctx, callable_, ext.target), PAYEE, callable_)
+        call = ext.call
+        if ext.kind == "high_level":
+            position = _RECIPIENT_ARG.get(ext.function_name or "")
+            if position is not None and position < len(call.args):
+                labels = _state_labels(ctx, callable_, call.args[position])
+                _note(found, contract, labels, PAYEE, callable_)
+
+
+def _switches(callable_: Callable, found: dict[StateVariable, tuple[str, Callable]]) -> None:
+    index = callable_.index
+    if index is None:
+        return
+    for ident in index.identifiers:
+        var = ident.ref
+        if not isinstance(var, StateVariable) or var.constant or not var.type_name.is_bool:
+            continue
+        if _stops(ident):
+            found.setdefault(var, (SWITCH, callable_))
+
+
+def _stops(ident: Identifier) -> bool:
+    """``require(!paused)``, ``require(open && ...)``, ``if (paused || ...) revert(...)``:
+    the flag alone (or negated) can stop execution."""
+    node: Expr = ident
+    parent = node.parent
+    if isinstance(parent, Unary) and parent.op == "!":
+        node, parent = parent, parent.parent
+    top = node
+    while isinstance(parent, Binary) and parent.op == "&&":
+        top, parent = parent, parent.parent
+    if isinstance(parent, Call) and is_call_to(parent, "require", "assert"):
+        return bool(parent.args) and parent.args[0] is top
+    top, parent = node, node.parent
+    while isinstance(parent, Binary) and parent.op == "||":
+        top, parent = parent, parent.parent
+    stmt = ident.stmt
+    if isinstance(stmt, If) and stmt.cond is top:
+        return _reverts(stmt)
+    return False
+
+
+def _reverts(stmt: If) -> bool:
+    """The ``if`` branch only reverts / throws."""
+    from contract_analyzer.ir.nodes import Block, ExpressionStmt, Revert, Throw
+
+    body = stmt.then
+    statements = body.statements if isinstance(body, Block) else [body]
+    if len(statements) != 1:
+        return False
+    only = statements[0]
+    if isinstance(only, Revert | Throw):
+        return True
+    return isinstance(only, ExpressionStmt) and is_call_to(only.expr, "revert")
