@@ -3,6 +3,7 @@ the DynamoDB rate limiter (conditional atomic counters), alone and behind the ap
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -82,7 +83,28 @@ def _item(aws: dict[str, str], pk: str) -> dict[str, Any]:
     return item
 
 
-def test_counters_under_concurrency(aws: dict[str, str]) -> None:
+@contextlib.contextmanager
+def serial_endpoint() -> Iterator[str]:
+    """A second moto endpoint, over the same in-process state, that handles one request
+    at a time. DynamoDB applies each conditional update to an item atomically; moto's
+    threaded server does not (two updates can read the same count), so the race below
+    goes through this one: clients still race, the store serialises like DynamoDB."""
+    from moto.moto_server.threaded_moto_server import MotoRequestHandler
+    from moto.server import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", 0, app, False, request_handler=MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_counters_under_concurrency(aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     """N+1 requests at once from N+1 threads (each its own limiter, as separate Lambda
     environments would be): exactly N pass."""
     n = 8
@@ -92,7 +114,6 @@ def test_counters_under_concurrency(aws: dict[str, str]) -> None:
     decisions: list[Any] = []
     lock = threading.Lock()
     shared = LazyDynamoDB()
-    _ = shared.client  # create the client before the threads race
 
     def worker() -> None:
         limiter = DynamoDBRateLimiter(LIMITS_TABLE, dynamodb=shared, clock=clock)
@@ -101,11 +122,15 @@ def test_counters_under_concurrency(aws: dict[str, str]) -> None:
         with lock:
             decisions.append(decision)
 
-    threads = [threading.Thread(target=worker) for _ in range(n + 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with serial_endpoint() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        _ = shared.client  # made on the serial endpoint before the threads race
+        threads = [threading.Thread(target=worker) for _ in range(n + 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws["AWS_ENDPOINT_URL"])
     assert sorted(d.allowed for d in decisions) == [False] + [True] * n
     assert sorted(d.remaining for d in decisions if d.allowed) == list(range(n))
     refused = next(d for d in decisions if not d.allowed)
