@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contract_analyzer.detectors.access_control._reach import controlled_entries, entries, params_in
+from contract_analyzer.detectors.access_control._slots import offset_params
 from contract_analyzer.detectors.access_control._util import lowered, root_state
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
@@ -66,6 +67,20 @@ class ArbitraryStorageWrite(Detector):
                     slot = yul.args[0].strip()
                     params = {i for i, p in enumerate(function.params) if p.name == slot}
                     found = controlled_entries(ctx, function, params, asm)
+                    if not found:
+                        offset = offset_params(function, slot, asm)
+                        found = controlled_entries(ctx, function, offset, asm) if offset else []
+                        if found:
+                            yield self._report(
+                                function,
+                                asm,
+                                Severity.HIGH,
+                                f"`sstore({slot}, ...)` writes at an offset chosen by the caller "
+                                f"of `{found[0].name}` with no bound: the slot can wrap onto any "
+                                "variable, the owner included",
+                                line=yul.line,
+                            )
+                        continue
                     if found:
                         yield self._report(
                             function,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from contract_analyzer.detectors.access_control._reach import call_sites
 from contract_analyzer.detectors.access_control._signatures import is_raw_ecrecover
-from contract_analyzer.detectors.access_control._util import is_sender, is_zero
+from contract_analyzer.detectors.access_control._util import cache, is_sender, is_zero
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Function, StateVariable
@@ -58,7 +58,7 @@ class EcrecoverZeroAddress(Detector):
             return
         returned = False
         for binary, other in _comparisons(function, value, held):
-            if _zero_checked(function, other, set()):
+            if _zero_checked(function, other, set()) or _never_zero(ctx, other):
                 continue
             lookup = isinstance(other, Index | Member)
             yield self.issue(
@@ -133,6 +133,37 @@ def _zero_checked(function: Function, expr: Expr, held: set[object]) -> bool:
             ):
                 return True
     return False
+
+
+def _never_zero(ctx: Context, expr: Expr) -> bool:
+    """``expr`` is a state variable only ever assigned ``msg.sender`` (``admin = msg.sender``
+    in the constructor): it cannot be ``address(0)``."""
+    if not isinstance(expr, Identifier) or not isinstance(expr.ref, StateVariable):
+        return False
+    key = ("ecrecover_sender_only", id(ctx))
+    found = cache(ctx).get(key)
+    if not isinstance(found, frozenset):
+        found = _sender_only_vars(ctx)
+        cache(ctx)[key] = found
+    return expr.ref in found
+
+
+def _sender_only_vars(ctx: Context) -> frozenset[StateVariable]:
+    sender: set[StateVariable] = set()
+    other: set[StateVariable] = set()
+    for callable_ in ctx.callables():
+        for access in ctx.facts(callable_).state_writes:
+            var, write = access.var, access.node
+            if (
+                isinstance(write, Assignment)
+                and write.op == "="
+                and isinstance(write.target, Identifier)
+                and is_sender(write.value)
+            ):
+                sender.add(var)
+            else:
+                other.add(var)
+    return frozenset(v for v in sender - other if v.value is None and not v.constant)
 
 
 def _is_state(expr: Expr) -> bool:

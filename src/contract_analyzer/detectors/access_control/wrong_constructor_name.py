@@ -9,6 +9,7 @@ from contract_analyzer.detectors.access_control._lifecycle import typo_construct
 from contract_analyzer.detectors.access_control._privilege import privileged_vars
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
+from contract_analyzer.ir.declarations import Function
 
 
 class WrongConstructorName(Detector):
@@ -38,6 +39,8 @@ class WrongConstructorName(Detector):
             for function in contract.functions:
                 if function.body is None or not typo_constructor(function):
                     continue
+                if _user_entry_point(ctx, function):
+                    continue
                 privileged = privileged_vars(ctx, contract)
                 written = sorted(v.name for v in ctx.facts(function).writes_all if v in privileged)
                 if function.name == "constructor":
@@ -60,3 +63,16 @@ class WrongConstructorName(Detector):
                     function=function,
                     severity=severity,
                 )
+
+
+def _user_entry_point(ctx: Context, function: Function) -> bool:
+    """A name one typo away from the contract's (``register`` in ``Registry``) that only
+    writes per-key records (mappings, arrays) is an ordinary entry point, not an
+    initialiser: constructors set scalar state such as the owner or a fee."""
+    contract = function.contract
+    if contract is None or function.name.lower() == contract.name.lower():
+        return False
+    if function.name == "constructor":
+        return False
+    written = ctx.facts(function).writes_all
+    return bool(written) and all(v.type_name.kind in ("mapping", "array") for v in written)

@@ -8,10 +8,21 @@ from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Iss
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Callable, Function
 from contract_analyzer.ir.index import is_call_to
-from contract_analyzer.ir.nodes import Binary, Expr, Identifier, Member, VarDecl, Variable
+from contract_analyzer.ir.nodes import (
+    Binary,
+    Expr,
+    Identifier,
+    Literal,
+    Member,
+    VarDecl,
+    Variable,
+)
 from contract_analyzer.ir.render import render
 
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "**"})
+_ORDERING = frozenset({"<", "<=", ">", ">="})
+_COMPARISON = _ORDERING | {"==", "!="}
+_BUILTINS = frozenset({"msg", "tx", "block", "this", "now"})
 _CALLER = ("msg.sender", "msg.value", "msg.data", "tx.origin")
 
 
@@ -48,11 +59,14 @@ class AssertViolation(Detector):
                 if not is_call_to(call, "assert") or not call.args:
                     continue
                 cond = call.args[0]
-                if _arithmetic_invariant(callable_, cond):
+                parts = [
+                    part
+                    for part in _conjuncts(cond)
+                    if not _arithmetic_invariant(callable_, part) and _inputs(ctx, callable_, part)
+                ]
+                if not parts:
                     continue
                 inputs = _inputs(ctx, callable_, cond)
-                if not inputs:
-                    continue
                 message = (
                     f"`assert({render(cond, max_len=60)})` depends on {', '.join(inputs)}, "
                     "which can make it fail in normal use: use `require`."
@@ -78,8 +92,9 @@ def _arithmetic_invariant(callable_: Callable, cond: Expr) -> bool:
     """The condition checks the result of arithmetic (``c >= a`` after ``c = a + b``,
     ``a + b == total``): an overflow or conservation check, which is what assert is for."""
     locals_seen: set[int] = set()
+    budget = _budget_check(cond)
     for node in cond.walk():
-        if isinstance(node, Binary) and node.op in _ARITHMETIC:
+        if isinstance(node, Binary) and node.op in _ARITHMETIC and not budget:
             return True
         if isinstance(node, Identifier) and isinstance(node.ref, Variable):
             var = node.ref
@@ -89,6 +104,32 @@ def _arithmetic_invariant(callable_: Callable, cond: Expr) -> bool:
             if any(_is_arithmetic(d) for d in _definitions(callable_, var)):
                 return True
     return False
+
+
+def _conjuncts(cond: Expr) -> list[Expr]:
+    """``a && b`` is judged part by part: ``count > 0 && sum == a + b`` still validates
+    ``count``."""
+    if isinstance(cond, Binary) and cond.op == "&&":
+        return _conjuncts(cond.left) + _conjuncts(cond.right)
+    return [cond]
+
+
+def _budget_check(cond: Expr) -> bool:
+    """``spent + amount <= limit``: a comparison with a literal, or an ordering whose two sides share no
+    variable bounds an input against a budget (validation), unlike an overflow check
+    (``a + b >= a``) which compares a sum with one of its own operands."""
+    if not isinstance(cond, Binary) or cond.op not in _COMPARISON:
+        return False
+    if isinstance(cond.left, Literal) or isinstance(cond.right, Literal):
+        return True  # `msg.value % 2 == 0`, `count * price <= 100`: a bound on the input
+    if cond.op not in _ORDERING:
+        return False
+    left, right = _names(cond.left), _names(cond.right)
+    return bool(left) and bool(right) and not left & right
+
+
+def _names(expr: Expr) -> set[str]:
+    return {n.name for n in expr.walk() if isinstance(n, Identifier) and n.name not in _BUILTINS}
 
 
 def _definitions(callable_: Callable, var: Variable) -> Iterator[Expr]:
