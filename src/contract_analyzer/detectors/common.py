@@ -17,6 +17,7 @@ from contract_analyzer.ir.nodes import (
     If,
     Node,
     Return,
+    Revert,
     TupleExpr,
     Unary,
     VarDecl,
@@ -57,6 +58,23 @@ def result_variable(call: Call) -> tuple[str, Variable | None]:
     return "checked", None
 
 
+def variable_is_silenced(var: Variable, owner: Callable) -> bool:
+    """``(ok);`` / ``ok;``: the flag is named in a statement of its own, the idiom that
+    silences the unused-variable warning when a failure is ignored on purpose."""
+    index = owner.index
+    if index is None:
+        return False
+    for ident in index.identifiers:
+        if ident.ref is not var:
+            continue
+        node: Node | None = ident.parent
+        while isinstance(node, TupleExpr):
+            node = node.parent
+        if isinstance(node, ExpressionStmt):
+            return True
+    return False
+
+
 def variable_is_checked(var: Variable, owner: Callable) -> bool:
     """The boolean in ``var`` is tested: in a ``require``/``assert``, a condition, a
     comparison, returned, or handed to another function."""
@@ -68,7 +86,8 @@ def variable_is_checked(var: Variable, owner: Callable) -> bool:
             continue
         if _used_as_check(ident):
             return True
-    return False
+    # `assembly { switch ok case 0 { revert(...) } }`: inline assembly reads the flag
+    return any(var.name in block.identifiers for block in index.assemblies)
 
 
 def _used_as_check(expr: Expr) -> bool:
@@ -82,8 +101,8 @@ def _used_as_check(expr: Expr) -> bool:
             return child is not parent.callee and parent.kind != "event"
         if isinstance(parent, If | While | DoWhile | For):
             return getattr(parent, "cond", None) is child
-        if isinstance(parent, Return):
-            return True
+        if isinstance(parent, Return | Revert):
+            return True  # returned, or reported in the revert data
         if isinstance(parent, Assignment):
             return parent.value is child and not isinstance(parent.target, Identifier)
         if isinstance(parent, TupleExpr):

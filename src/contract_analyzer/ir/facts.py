@@ -120,6 +120,8 @@ class ExternalCall:
                     return False
             return True
         if self.kind == "high_level":
+            if isinstance(self.call.target, StateVariable):
+                return False  # a public state variable's getter only reads
             callee = self.callee
             return not (callee is not None and callee.is_view)
         return False

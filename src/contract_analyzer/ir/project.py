@@ -61,6 +61,12 @@ class Project:
         """The contract called ``name`` as seen from ``unit`` (qualified names allowed)."""
         short = name.rsplit(".", 1)[-1]
         candidates = self._by_name.get(short)
+        if not candidates and unit is not None:
+            # `import {Lib as Alias} from "..."`: the alias names the imported contract
+            for imp in unit.imports:
+                for symbol in imp.symbols:
+                    if symbol.alias == short and symbol.name != short:
+                        return self.find_contract(symbol.name, imp.resolved or unit)
         if not candidates:
             return None
         if len(candidates) == 1 or unit is None:

@@ -49,6 +49,7 @@ from contract_analyzer.ir.nodes import (
     TypeExpr,
     Unary,
     Update,
+    VarDecl,
     Variable,
 )
 from contract_analyzer.ir.types import (
@@ -248,6 +249,11 @@ class Scope:
     def _compute_type(self, expr: Expr) -> TypeName | None:
         if isinstance(expr, Identifier):
             ref = expr.ref
+            if isinstance(ref, Variable) and ref.type_name is None:
+                # legacy `var x = value;`: the type of the value
+                decl = ref.parent
+                if isinstance(decl, VarDecl) and not decl.is_tuple and decl.value is not None:
+                    return self.type_of(decl.value)
             if isinstance(ref, Variable | StateVariable):
                 return ref.type_name
             if isinstance(ref, Builtin):
@@ -481,6 +487,9 @@ class Scope:
             if base_ref is None or not isinstance(base_ref, Variable | StateVariable):
                 call.kind = "builtin"  # user-defined value type: `Delay.unwrap(d)`
                 return
+        if isinstance(base, Identifier) and base_ref is None and _type_like(base.name):
+            call.kind = "library"  # `Math.max(a, b)` with the library's import unresolved
+            return
         base_type = self.type_of(base)
         if name in LOW_LEVEL_CALLS and not self._contract_declares(base_type, name):
             call.kind = "low_level"
@@ -518,6 +527,11 @@ class Scope:
             if isinstance(target, Contract) and not target.is_library:
                 call.kind = "external"
                 call.target = _pick_overload(target.find_functions(name), len(call.args))
+                if call.target is None:
+                    # `other.nonce()`: the getter of a public state variable (a view call)
+                    getter = target.find_state_variable(name)
+                    if getter is not None and getter.visibility == "public":
+                        call.target = getter
                 return
             if target is None:
                 call.kind = "external"
@@ -584,6 +598,12 @@ class Scope:
 
 
 _SYMBOLS_ATTR = "_symbol_table"
+
+
+def _type_like(name: str) -> bool:
+    """``InputHelpers`` / ``Math``: a CamelCase name, as libraries are named (not a
+    constant-style ``LINK`` or a lower-case variable)."""
+    return name[:1].isupper() and any(c.islower() for c in name)
 
 
 def _contract_symbols(contract: Contract) -> dict[str, object]:

@@ -13,7 +13,7 @@ from collections.abc import Callable as TypingCallable
 
 from contract_analyzer.detectors.access_control._util import cache, is_sender
 from contract_analyzer.detectors.context import Context
-from contract_analyzer.ir.declarations import Callable, Function, StateVariable
+from contract_analyzer.ir.declarations import Callable, Function, Modifier, StateVariable
 from contract_analyzer.ir.nodes import Call, Expr, Identifier, VarDecl, Variable
 
 _SENDER = "sender"
@@ -61,17 +61,25 @@ def caller_flows(ctx: Context, fn: Function) -> list[tuple[Callable, frozenset[V
     return out
 
 
-def _edges(ctx: Context, fn: Callable) -> list[tuple[Function, list[tuple[int, _Source]]]]:
-    """Internal calls of ``fn`` with, per argument, where its value comes from (memoised)."""
+def _edges(ctx: Context, fn: Callable) -> list[tuple[Callable, list[tuple[int, _Source]]]]:
+    """Internal calls of ``fn`` and the modifiers on its header (``authenticateFor(from)``)
+    with, per argument, where its value comes from (memoised)."""
     key = ("edges", id(fn))
     store = cache(ctx)
     found = store.get(key)
     if isinstance(found, list):
         return found
-    out: list[tuple[Function, list[tuple[int, _Source]]]] = []
-    for call, target in ctx.facts(fn).internal_calls:
+    out: list[tuple[Callable, list[tuple[int, _Source]]]] = []
+    calls: list[tuple[list[Expr], Callable]] = [
+        (call.args, target) for call, target in ctx.facts(fn).internal_calls
+    ]
+    if isinstance(fn, Function):
+        for invocation in fn.modifiers:
+            if isinstance(invocation.ref, Modifier):
+                calls.append((invocation.args or [], invocation.ref))
+    for args, target in calls:
         sources: list[tuple[int, _Source]] = []
-        for i, arg in enumerate(call.args[: len(target.params)]):
+        for i, arg in enumerate(args[: len(target.params)]):
             source = _source(arg)
             if source is not None:
                 sources.append((i, source))

@@ -1,13 +1,16 @@
 """State that is not an identity check but still needs one to change: where the
-contract's money goes (a treasury or fee recipient paid elsewhere) and switches that
-stop other functions (a pause flag required elsewhere). Helpers of unprotected_setter.
+contract's money goes (a treasury or fee recipient paid elsewhere), switches that
+stop other functions (a pause flag required elsewhere), how much a public function pays
+(an airdrop amount) and the stored hash a public function pays for matching (a quiz
+answer). Helpers of unprotected_setter.
 """
 
 from __future__ import annotations
 
 from contract_analyzer.detectors.access_control._util import cache
 from contract_analyzer.detectors.context import Context
-from contract_analyzer.ir.declarations import Callable, Contract, StateVariable
+from contract_analyzer.detectors.randomness._payout import moves_value
+from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
 from contract_analyzer.ir.index import is_call_to
 from contract_analyzer.ir.nodes import Binary, Call, Expr, Identifier, If, Unary
 
@@ -22,6 +25,11 @@ _RECIPIENT_ARG = {
 
 PAYEE = "payee"
 SWITCH = "switch"
+AMOUNT = "amount"
+SECRET = "secret"
+
+# token calls and the position of their amount argument
+_AMOUNT_ARG = {"transfer": 1, "safeTransfer": 1, "mint": 1, "transferFrom": 2}
 
 
 def sensitive_vars(ctx: Context, contract: Contract) -> dict[StateVariable, tuple[str, Callable]]:
@@ -39,6 +47,9 @@ def sensitive_vars(ctx: Context, contract: Contract) -> dict[StateVariable, tupl
                 continue
             _payees(ctx, callable_, found)
             _switches(callable_, found)
+            if isinstance(callable_, Function) and ctx.facts(callable_).reachable_by_anyone:
+                _amounts(ctx, callable_, found)
+                _secrets(ctx, callable_, found)
     store[key] = found
     return found
 
@@ -75,6 +86,42 @@ def _payees(
             if position is not None and position < len(call.args):
                 labels = _state_labels(ctx, callable_, call.args[position])
                 _note(found, contract, labels, PAYEE, callable_)
+
+
+def _amounts(ctx: Context, fn: Function, found: dict[StateVariable, tuple[str, Callable]]) -> None:
+    """Integer state that sets how much a public function pays (``claimAmount``)."""
+    for ext in ctx.facts(fn).external_calls:
+        amount: Expr | None = None
+        if ext.sends_ether and ext.kind in ("transfer", "send", "call"):
+            amount = ext.value
+        elif ext.kind == "high_level":
+            position = _AMOUNT_ARG.get(ext.function_name or "")
+            if position is not None and position < len(ext.call.args):
+                amount = ext.call.args[position]
+        if amount is None or fn.contract is None:
+            continue
+        for name in sorted(_state_labels(ctx, fn, amount)):
+            var = fn.contract.find_state_variable(name)
+            if var is not None and var.type_name.is_integer and not var.constant:
+                found.setdefault(var, (AMOUNT, fn))
+
+
+def _secrets(ctx: Context, fn: Function, found: dict[StateVariable, tuple[str, Callable]]) -> None:
+    """A stored hash a public paying function compares with the hash of a guess
+    (``if (keccak256(answer) == answerHash)``)."""
+    index = fn.index
+    if index is None or fn.contract is None or not moves_value(ctx, fn):
+        return
+    for b in index.binaries:
+        if b.op != "==":
+            continue
+        for side, other in ((b.left, b.right), (b.right, b.left)):
+            var = side.ref if isinstance(side, Identifier) else None
+            if not isinstance(var, StateVariable) or var.constant:
+                continue
+            if var.type_name.bits == 256 and var.type_name.name.startswith("bytes"):
+                if is_call_to(other, "keccak256", "sha3", "sha256"):
+                    found.setdefault(var, (SECRET, fn))
 
 
 def _switches(callable_: Callable, found: dict[StateVariable, tuple[str, Callable]]) -> None:

@@ -18,7 +18,7 @@ from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Callable, Function
 from contract_analyzer.ir.facts import ExternalCall
 from contract_analyzer.ir.index import facts_of
-from contract_analyzer.ir.nodes import Call, Expr, Identifier, Member
+from contract_analyzer.ir.nodes import Call, Expr, Identifier, Index, Member
 from contract_analyzer.ir.render import render
 from contract_analyzer.ir.resolve import dotted_name
 
@@ -60,7 +60,7 @@ class ArbitrarySendEther(Detector):
         if "msg.data" not in labels and ("param" not in labels or "state" in labels):
             return None  # a stored address (`sellerOf[id]`) is not chosen by the caller
         value_labels = ctx.sources(function, ext.value)
-        if "msg.value" in value_labels:
+        if "msg.value" in value_labels or _taken_from_payment(ctx, function, ext):
             return None  # forwards (part of) the caller's own payment
         if not entries(ctx, function, ext.stmt) or _accounted(ctx, function, ext):
             return None
@@ -91,7 +91,7 @@ def _accounted(ctx: Context, function: Function, ext: ExternalCall) -> bool:
     caller proven equal to a parameter, or a signature / proof verified."""
     if pulls_from_caller(ctx, function):
         return True  # the caller paid in tokens first (a swap to ether)
-    target_param = param_index(function, ext.target)
+    target_param = _param_of(function, ext.target)
     for owner in (function, *ctx.facts(function).callees):
         if _keyed_state(owner, function if owner is function else None, target_param):
             return True
@@ -115,8 +115,45 @@ def _keyed_state(owner: Callable, entry: Function | None, target_param: int | No
         if is_sender(node.index):
             return True
         if entry is not None and target_param is not None:
-            if param_index(entry, node.index) == target_param:
+            if _param_of(entry, node.index) == target_param:
                 return True
+    return False
+
+
+def _param_of(fn: Callable, expr: Expr | None) -> int | None:
+    """The parameter ``expr`` names, or whose element it is (``receivers[i]``)."""
+    if isinstance(expr, Call) and expr.kind == "conversion" and len(expr.args) == 1:
+        expr = expr.args[0]
+    while isinstance(expr, Index):
+        expr = expr.base
+    return param_index(fn, expr)
+
+
+def _taken_from_payment(ctx: Context, function: Function, ext: ExternalCall) -> bool:
+    """Each amount is deducted from what the caller paid (``left = msg.value; ...
+    left = left.sub(amount)`` / ``left -= amount``), so the caller only splits their ether."""
+    if function.mutability != "payable" or ext.value is None or function.index is None:
+        return False
+    names = {n.name for n in ext.value.walk() if isinstance(n, Identifier)}
+    if not names:
+        return False
+    pairs: list[tuple[Expr, Expr]] = []
+    if ctx.arithmetic_checked():  # a plain `-` reverts on underflow from 0.8 on
+        for binary in function.index.binaries:
+            if binary.op == "-":
+                pairs.append((binary.left, binary.right))
+        for assignment in function.index.assignments:
+            if assignment.op == "-=":
+                pairs.append((assignment.target, assignment.value))
+    for call in function.index.calls:
+        callee = call.callee
+        if isinstance(callee, Member) and callee.member == "sub" and len(call.args) == 1:
+            pairs.append((callee.base, call.args[0]))
+    for paid, amount in pairs:
+        if not any(isinstance(n, Identifier) and n.name in names for n in amount.walk()):
+            continue
+        if "msg.value" in ctx.sources(function, paid):
+            return True
     return False
 
 

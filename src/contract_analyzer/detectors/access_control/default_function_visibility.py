@@ -42,7 +42,7 @@ class DefaultFunctionVisibility(Detector):
                 if function.body is None:
                     continue
                 facts = ctx.facts(function)
-                sensitive = _sensitive(function, facts.writes_all & set(privileged))
+                sensitive = _sensitive(ctx, function, facts.writes_all & set(privileged))
                 changes_state = bool(facts.writes_all or facts.calls_out_all)
                 if not facts.reachable_by_anyone or function.is_view:
                     severity = Severity.LOW
@@ -63,8 +63,9 @@ class DefaultFunctionVisibility(Detector):
                 )
 
 
-def _sensitive(function: Function, privileged_written: set[StateVariable]) -> str:
-    """Why calling this function from outside is dangerous, or ``""``."""
+def _sensitive(ctx: Context, function: Function, privileged_written: set[StateVariable]) -> str:
+    """Why calling this function from outside is dangerous, or ``""``. A ``selfdestruct``
+    under an owner check (``if (msg.sender == owner) suicide(owner);``) is not."""
     facts = function.facts
     if facts is None:
         return ""
@@ -74,6 +75,9 @@ def _sensitive(function: Function, privileged_written: set[StateVariable]) -> st
         return " and change who controls the contract"
     for owner in (function, *facts.callees):
         index = owner.index
-        if index is not None and any(is_call_to(c, "selfdestruct", "suicide") for c in index.calls):
+        if index is not None and any(
+            is_call_to(c, "selfdestruct", "suicide") and not ctx.is_protected_at(owner, c.stmt)
+            for c in index.calls
+        ):
             return " and destroy the contract"
     return ""

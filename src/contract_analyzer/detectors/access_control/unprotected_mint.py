@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from contract_analyzer.detectors.access_control._entry import entry_span
 from contract_analyzer.detectors.access_control._flows import holds_for_caller
 from contract_analyzer.detectors.access_control._lifecycle import one_shot
 from contract_analyzer.detectors.access_control._mint import MintSite, mint_sites
@@ -87,10 +88,13 @@ class UnprotectedMint(Detector):
             if caller_amount
             else (f"`{render(site.amount, max_len=30)}`" if site.amount is not None else "tokens")
         )
+        line, end_line = entry_span(function, site.node)
         return self.issue(
             site.node,
             f"Anyone can call `{function.name}` and mint {amount} to {whom}: it increases "
             f"{site.counter} with no minter check and no payment{note}.",
+            line=line,
+            end_line=end_line,
             function=function,
             severity=severity,
             confidence=confidence,

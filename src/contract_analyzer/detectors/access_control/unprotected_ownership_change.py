@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract_analyzer.detectors.access_control._entry import entry_span
 from contract_analyzer.detectors.access_control._lifecycle import one_shot, typo_constructor
 from contract_analyzer.detectors.access_control._ownership import (
     claimed,
@@ -93,10 +94,13 @@ class UnprotectedOwnershipChange(Detector):
                 continue
             name = call.callee.name if isinstance(call.callee, Identifier) else ""
             severity, confidence, note = lowered([function], self.severity, Confidence.MEDIUM)
+            line, end_line = entry_span(function, call)
             yield self.issue(
                 call,
                 f"Anyone can call `{function.name}`, which calls the inherited `{name}` with no "
                 f"access check: the caller can make themselves owner or admin{note}.",
+                line=line,
+                end_line=end_line,
                 function=function,
                 severity=severity,
                 confidence=confidence,
@@ -153,9 +157,12 @@ class UnprotectedOwnershipChange(Detector):
             if reason == "guard"
             else "an owner-like address the contract relies on"
         )
+        line, end_line = entry_span(function, node)
         return self.issue(
             node,
             f"{who} and {what}, {role}: the caller can take over the privileged functions{note}.",
+            line=line,
+            end_line=end_line,
             function=function,
             severity=severity,
             confidence=confidence,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract_analyzer.detectors.access_control._entry import entry_span
 from contract_analyzer.detectors.access_control._reach import entries
 from contract_analyzer.detectors.access_control._util import lowered
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
@@ -49,10 +50,13 @@ class UnprotectedSelfdestruct(Detector):
                 severity, confidence, note = lowered(
                     [function, *(f for f, _ in found)], self.severity, self.confidence
                 )
+                line, end_line = entry_span(function, call)
                 yield self.issue(
                     call,
                     f"{who} and destroy the contract: nothing "
                     f"checks the caller before this `selfdestruct`{note}.",
+                    line=line,
+                    end_line=end_line,
                     function=function,
                     severity=severity,
                     confidence=confidence,

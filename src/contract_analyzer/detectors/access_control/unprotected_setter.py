@@ -1,4 +1,5 @@
-"""A function anyone can call redirects the contract's payments or switches it off.
+"""A function anyone can call redirects the contract's payments, switches it off, sets
+how much it pays or replaces the answer it pays for.
 
 The contract checks its caller elsewhere (it has an owner or roles), yet one setter of
 a payment recipient (``treasury``, ``feeRecipient``) or of a flag other functions
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract_analyzer.detectors.access_control._entry import entry_span
 from contract_analyzer.detectors.access_control._lifecycle import one_shot, typo_constructor
 from contract_analyzer.detectors.access_control._ownership import paid
 from contract_analyzer.detectors.access_control._privilege import privileged_vars
@@ -17,10 +19,16 @@ from contract_analyzer.detectors.access_control._reach import (
     entries,
     params_in,
 )
-from contract_analyzer.detectors.access_control._sensitive import PAYEE, sensitive_vars
+from contract_analyzer.detectors.access_control._sensitive import (
+    AMOUNT,
+    PAYEE,
+    SECRET,
+    sensitive_vars,
+)
 from contract_analyzer.detectors.access_control._util import INITIALIZER_NAME, hidden_checks
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
+from contract_analyzer.detectors.randomness._payout import moves_value
 from contract_analyzer.ir.declarations import Function, StateVariable
 from contract_analyzer.ir.index import facts_of
 from contract_analyzer.ir.nodes import Assignment, Identifier, Literal, Unary
@@ -36,8 +44,10 @@ class UnprotectedSetter(Detector):
     description = (
         "The contract restricts some functions to an owner or role, but a public function "
         "with no access check sets state that decides where the contract pays out (a "
-        "treasury, fee recipient) or a flag that other functions require (a pause switch). "
-        "Anyone can redirect the payments to themselves or stop the contract for everyone."
+        "treasury, fee recipient), a flag that other functions require (a pause switch), "
+        "how much a public function pays (an airdrop amount) or the hash a public function "
+        "pays for matching (a quiz answer). Anyone can redirect or raise the payments, "
+        "claim the prize with an answer of their own, or stop the contract for everyone."
     )
     recommendation = (
         "Add the contract's access check (`onlyOwner`, `onlyRole(...)`) to the setter; "
@@ -72,6 +82,8 @@ class UnprotectedSetter(Detector):
                 if not isinstance(node.target, Identifier):
                     continue  # a mapping slot or a struct member: per-record state
                 why, user = found
+                if why in (AMOUNT, SECRET) and not _plain_setter(ctx, function, node):
+                    continue  # bookkeeping (reserves, bids) rather than a forgotten check
                 issue = self._check(ctx, function, var, node, why, user.name)
                 if issue is not None:
                     reported.add(var)
@@ -117,6 +129,20 @@ class UnprotectedSetter(Detector):
                 "payments to themselves."
             )
             severity = Severity.HIGH
+        elif why == AMOUNT:
+            message = (
+                f"{who} and set `{var.name}`, the amount `{user}` pays out, while other "
+                "functions of the contract check the caller: an attacker raises it and "
+                "drains the contract."
+            )
+            severity = Severity.HIGH
+        elif why == SECRET:
+            message = (
+                f"{who} and replace `{var.name}`, the hash `{user}` pays out for matching, "
+                "while other functions of the contract check the caller: an attacker sets "
+                "a hash of their own answer and collects the prize."
+            )
+            severity = Severity.HIGH
         else:
             message = (
                 f"{who} and set `{var.name}`, which `{user}` requires before going on, "
@@ -124,11 +150,22 @@ class UnprotectedSetter(Detector):
                 "the contract for everyone."
             )
             severity = Severity.MEDIUM
-        return self.issue(node, message, function=function, severity=severity)
+        line, end_line = entry_span(function, node)
+        return self.issue(
+            node, message, line=line, end_line=end_line, function=function, severity=severity
+        )
 
 
 def _is_true(expr: object) -> bool:
     return isinstance(expr, Literal) and expr.value == "true"
+
+
+def _plain_setter(ctx: Context, function: Function, node: Assignment) -> bool:
+    """``amount = newAmount``: a parameter stored as is, by a function that moves no value."""
+    value = node.value
+    if not isinstance(value, Identifier) or value.ref not in function.params:
+        return False
+    return not moves_value(ctx, function)
 
 
 def _toggles(expr: object, var: StateVariable) -> bool:

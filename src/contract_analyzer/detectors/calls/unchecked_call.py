@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
-from contract_analyzer.detectors.common import result_variable, variable_is_checked
+from contract_analyzer.detectors.common import (
+    result_variable,
+    variable_is_checked,
+    variable_is_silenced,
+)
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.render import render
 
@@ -53,4 +57,8 @@ class UncheckedCall(Detector):
                         "fails, execution continues as if it had succeeded."
                     )
                 severity = Severity.MEDIUM if ext.kind == "staticcall" else Severity.HIGH
+                if usage == "stored" and var is not None and variable_is_silenced(var, function):
+                    # `(ok);` marks a failure ignored on purpose (a callback that must not block)
+                    severity = Severity.LOW
+                    message += " The flag is silenced on purpose; make sure ignoring a failure is safe here."
                 yield self.issue(ext.call, message, function=function, severity=severity)

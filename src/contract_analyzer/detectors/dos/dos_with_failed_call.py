@@ -49,10 +49,12 @@ class DosWithFailedCall(Detector):
 
     def detect(self, ctx: Context) -> Iterator[Issue]:
         seen: set[int] = set()
+        direct: set[int] = set()  # calls reported in the function that makes them
         for contract in ctx.contracts:
             if contract.kind != "contract":
                 continue
             paths: StatePaths | None = None
+            candidates: list[tuple[Function, Reached]] = []
             for function in functions_of(ctx, contract):
                 index = function.index
                 if index is None or function.is_view or function.contract is None:
@@ -62,15 +64,21 @@ class DosWithFailedCall(Detector):
                 if not function.is_public or not open_to_anyone(ctx, function):
                     continue
                 top = [c for c in index.calls if enclosing_loop(c) is None]
-                for reached in reached_calls(ctx, function, top):
-                    if id(reached.site) in seen:
-                        continue
-                    if paths is None:
-                        paths = state_paths(ctx, contract)
-                    issue = self._check(ctx, contract, function, reached, paths)
-                    if issue is not None:
-                        seen.add(id(reached.site))
-                        yield issue
+                candidates.extend((function, r) for r in reached_calls(ctx, function, top))
+            # a public function reports its own call once; a caller reaching it through an
+            # internal call (a fallback forwarding to `buy()`) would only repeat it
+            candidates.sort(key=lambda c: c[1].site is not c[1].ext.call)
+            for function, reached in candidates:
+                if id(reached.site) in seen or id(reached.ext.call) in direct:
+                    continue
+                if paths is None:
+                    paths = state_paths(ctx, contract)
+                issue = self._check(ctx, contract, function, reached, paths)
+                if issue is not None:
+                    seen.add(id(reached.site))
+                    if reached.site is reached.ext.call:
+                        direct.add(id(reached.ext.call))
+                    yield issue
 
     def _check(
         self,

@@ -44,9 +44,12 @@ def judge(ctx: Context, ext: ExternalCall, step: Step) -> CallSite:
         if _is_this(target):
             return CallSite(False, False, False)
     low_level_unknown = ext.is_low_level and not target_labels
+    # `routes[id]` / `_lookup(id)` with a caller-chosen key is still a stored address:
+    # the caller picks it only if anyone can store one (`_settable_by_anyone`)
+    stored = any(label.startswith("state") for label in target_labels)
     attacker = (
         low_level_unknown
-        or is_caller_controlled(target_labels)
+        or (is_caller_controlled(target_labels) and not stored)
         or "msg.sender" in target_labels
         or "tx.origin" in target_labels
         or _settable_by_anyone(ctx, step, target_labels)

@@ -14,8 +14,10 @@ from contract_analyzer.ir.access import is_self_update
 from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
 from contract_analyzer.ir.facts import ExternalCall
 from contract_analyzer.ir.flow import Step, execution_order
-from contract_analyzer.ir.nodes import Assignment, Call, Identifier, Update
+from contract_analyzer.ir.index import facts_of
+from contract_analyzer.ir.nodes import Assignment, Call, Identifier, Literal, Member, Update
 from contract_analyzer.ir.render import render
+from contract_analyzer.ir.resolve import dotted_name
 
 
 @dataclass(eq=False)
@@ -105,13 +107,14 @@ class Reentrancy(Detector):
         read_so_far: set[StateVariable] = set()
         written_so_far: set[StateVariable] = set()
         covered: set[int] = set()  # helpers whose calls a summary already brought in
+        lock_sets = _lock_flag_writes(ctx, function)
         for position, step in enumerate(execution_order(function)):
             calls, writes, reads = lookups.get(step.owner)
             node_id = id(step.node)
             var = reads.get(node_id)
             if var is not None:
                 read_so_far.add(var)
-            step_writes = list(writes.get(node_id, ()))
+            step_writes = list(writes.get(node_id, ())) if node_id not in lock_sets else []
             step_calls = [calls[node_id]] if node_id in calls else []
             if (
                 step.summarized
@@ -149,7 +152,8 @@ class Reentrancy(Detector):
         for _, hit in sorted(hits.values(), key=lambda item: item[0]):
             if not hit.writes:
                 continue
-            issue = self._issue_for(ctx, contract, function, hit, guarded, readers)
+            locked = guarded or _locked_by_helper(ctx, hit.step)
+            issue = self._issue_for(ctx, contract, function, hit, locked, readers)
             if issue is not None:
                 yield issue
 
@@ -231,6 +235,43 @@ class Reentrancy(Detector):
         )
 
 
+def _locked_by_helper(ctx: Context, step: Step) -> bool:
+    """The call runs inside an internal helper that takes the reentrancy lock itself
+    (``function _joinOrExit(...) private nonReentrant``): a re-entry reaches the lock."""
+    anchor = step.anchor
+    if anchor is None or anchor is step.node:
+        return False
+    for node in anchor.walk():
+        if isinstance(node, Call) and isinstance(node.target, Function):
+            if node.kind == "internal" and ctx.facts(node.target).reentrancy_guarded:
+                return True
+    return False
+
+
+def _lock_flag_writes(ctx: Context, function: Function) -> set[int]:
+    """Assignments of `true`/`false` to a flag a modifier of ``function`` checks before
+    ``_`` (``s_config.reentrancyLock = true;`` around a loop of calls): the lock itself,
+    not state a re-entrant call could see stale."""
+    checked: set[str] = set()
+    for modifier in ctx.facts(function).modifiers:
+        index = modifier.index
+        if index is None or not index.placeholders:
+            continue
+        for expr, _truth in facts_of(index.placeholders[0].conditions):
+            checked.update(dotted_name(n) for n in expr.walk() if isinstance(n, Member))
+    checked.discard("")  # not a plain chain (`offers[id].open`)
+    if not checked or function.index is None:
+        return set()
+    return {
+        id(a)
+        for a in function.index.assignments
+        if a.op == "="
+        and isinstance(a.value, Literal)
+        and a.value.value in ("true", "false")
+        and dotted_name(a.target) in checked
+    }
+
+
 def _state_readers(ctx: Context, contract: Contract) -> dict[StateVariable, list[Function]]:
     """For each state variable, the state-changing functions anyone can call that read it
     to decide something (a read that only updates the variable itself, like
@@ -238,8 +279,8 @@ def _state_readers(ctx: Context, contract: Contract) -> dict[StateVariable, list
     readers: dict[StateVariable, list[Function]] = {}
     for function in contract.callable_functions():
         facts = ctx.facts(function)
-        if function.is_view or not open_to_users(ctx, function):
-            continue
+        if function.is_view or not function.is_public or not open_to_users(ctx, function):
+            continue  # a private helper is re-entered only through its public callers
         decided: set[StateVariable] = set()
         for body in (function, *facts.callees):
             for access in ctx.facts(body).state_reads:
