@@ -140,3 +140,43 @@ def test_inherited_role_changing_helpers_are_not_guards() -> None:
     assert rescue is not None and rescue.reachable_by_anyone
     guarded = functions["guarded"].facts
     assert guarded is not None and guarded.is_protected
+
+
+def test_caller_keyed_allow_lists_of_addresses_enums_and_sets_are_role_guards() -> None:
+    functions = _functions(
+        """
+        pragma solidity ^0.8.0;
+        library AddrSet {
+            struct Set { mapping(address => uint256) slot; }
+            function contains(Set storage s, address a) internal view returns (bool) {
+                return s.slot[a] != 0;
+            }
+        }
+        contract Hub {
+            using AddrSet for AddrSet.Set;
+            enum Mode { NONE, IN, BOTH }
+            address owner;
+            mapping(address => address) plugins;
+            mapping(address => Mode) peers;
+            mapping(address => address) delegates;
+            AddrSet.Set relays;
+            function addPlugin(address p) external { require(msg.sender == owner); plugins[p] = plugins[owner]; }
+            function setPeer(address p, Mode m) external { require(msg.sender == owner); peers[p] = m; }
+            function delegate(address to) external { delegates[msg.sender] = to; }
+            function byPlugin() external { require(plugins[msg.sender] != address(0)); }
+            function byPeer() external {
+                if (peers[msg.sender] != Mode.IN && peers[msg.sender] != Mode.BOTH) revert();
+            }
+            function byRelay() external { require(relays.contains(msg.sender)); }
+            function byDelegator() external { require(delegates[msg.sender] != address(0)); }
+            function byNonPeer() external { require(peers[msg.sender] != Mode.IN); }
+        }
+        """
+    )
+    for name in ("byPlugin", "byPeer", "byRelay"):
+        facts = functions[name].facts
+        assert facts is not None and facts.is_protected, name
+    # anyone can fill `delegates[msg.sender]`; not being a peer is no privilege
+    for name in ("byDelegator", "byNonPeer"):
+        facts = functions[name].facts
+        assert facts is not None and not facts.is_protected, name

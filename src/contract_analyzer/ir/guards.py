@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contract_analyzer.ir.declarations import Callable, Function, Modifier, StateVariable
+from contract_analyzer.ir.declarations import (
+    Callable,
+    EnumDef,
+    Function,
+    Modifier,
+    StateVariable,
+)
 from contract_analyzer.ir.index import Conditions, facts_of
 from contract_analyzer.ir.nodes import (
     Binary,
@@ -261,6 +267,12 @@ class GuardAnalysis:
                         return "role"
                     if other.value in ("false", "0") and not positive:
                         return "role"
+            # modules[msg.sender] != address(0) / permission[msg.sender] == Permission.IN
+            for mine, other in (sides, sides[::-1]):
+                if self._is_sender_entry(mine, callable_, sender_params, depth) and (
+                    (not positive and _is_zero_value(other)) or (positive and _is_enum_value(other))
+                ):
+                    return "role"
             return None
         if not truth:
             return None
@@ -309,6 +321,8 @@ class GuardAnalysis:
             result = self.returns_access(target, params, depth + 1)
             if result is not None:
                 return result
+            if self._is_member_set(call, callable_, sender_params, depth):
+                return "role"
         name = (
             call.callee.member
             if isinstance(call.callee, Member)
@@ -444,6 +458,56 @@ class GuardAnalysis:
         if value_type is not None and value_type.is_integer:
             return ref not in self.counters
         return value_type is None or value_type.is_bool
+
+    def _is_sender_entry(
+        self, expr: Expr, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> bool:
+        """``expr`` looks the caller up in a state mapping of addresses or enum values
+        that the caller cannot fill themselves (``modules[msg.sender]``)."""
+        if not isinstance(expr, Index) or expr.index is None:
+            return False
+        if not self._sender_kind(expr.index, callable_, sender_params, depth):
+            return False
+        base = expr.base
+        ref = base.ref if isinstance(base, Identifier) else None
+        if not isinstance(ref, StateVariable) or ref in self.self_enrolled:
+            return False  # (addresses and enum values are not amounts: `counters` is moot)
+        scope = callable_.scope
+        value_type = scope.type_of(expr) if scope is not None else None
+        return value_type is not None and (value_type.is_address or value_type.kind == "user")
+
+    def _is_member_set(
+        self, call: Call, callable_: Callable, sender_params: frozenset[int], depth: int
+    ) -> bool:
+        """``registrars.contains(msg.sender)`` on a state set (a library-bound
+        ``using Set for ...`` lookup): the caller is in an allow-list."""
+        callee = call.callee
+        if call.kind != "library" or not isinstance(callee, Member) or callee.member != "contains":
+            return False
+        base = callee.base
+        ref = base.ref if isinstance(base, Identifier) else None
+        return (
+            isinstance(ref, StateVariable)
+            and ref not in self.self_enrolled
+            and len(call.args) == 1
+            and self._sender_kind(call.args[0], callable_, sender_params, depth) == "sender"
+        )
+
+
+def _is_zero_value(expr: Expr) -> bool:
+    """``0``, ``address(0)``, ``IModule(address(0))``."""
+    while isinstance(expr, Call) and expr.kind == "conversion" and len(expr.args) == 1:
+        expr = expr.args[0]
+    return isinstance(expr, Literal) and expr.value in ("0", "0x0")
+
+
+def _is_enum_value(expr: Expr) -> bool:
+    """A member of an enum type (``Permission.INCOMING``)."""
+    return (
+        isinstance(expr, Member)
+        and isinstance(expr.base, Identifier)
+        and isinstance(expr.base.ref, EnumDef)
+    )
 
 
 def _involves_state(expr: Expr, callable_: Callable) -> bool:

@@ -10,12 +10,20 @@ from contract_analyzer.detectors.access_control._signatures import (
     digest_atoms,
     first_recovery,
 )
-from contract_analyzer.detectors.access_control._util import cache, lowered
+from contract_analyzer.detectors.access_control._util import cache, lowered, root_state
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Callable, Function, StateVariable
 from contract_analyzer.ir.index import facts_of
-from contract_analyzer.ir.nodes import Assignment, Expr, Identifier, Literal, Node, Variable
+from contract_analyzer.ir.nodes import (
+    Assignment,
+    Expr,
+    Identifier,
+    Literal,
+    Node,
+    VarDecl,
+    Variable,
+)
 
 _NONCE = re.compile(r"nonce", re.IGNORECASE)
 _AMOUNTS = re.compile(r"balance|supply|allowance|allowed|deposit|stake", re.IGNORECASE)
@@ -122,6 +130,7 @@ def _body_sets(
                 seen.add(id(expr))
                 tested.append(expr)
     tested.extend(b for b in (index.binaries if index is not None else []) if b.op in ("==", "!="))
+    copies = _state_copies(body)
     checked: set[StateVariable] = set()
     for expr in tested:
         for node in expr.walk():
@@ -131,9 +140,29 @@ def _body_sets(
                     checked.add(ref)
                 elif isinstance(ref, Variable) and ref in facts.aliases:
                     checked.add(facts.aliases[ref])
+                elif isinstance(ref, Variable) and ref in copies:
+                    checked.add(copies[ref])
     result = (frozenset(marks), frozenset(checked))
     store[key] = result
     return result
+
+
+def _state_copies(body: Callable) -> dict[Variable, StateVariable]:
+    """Locals and named returns holding a memory copy of a stored record
+    (``Request memory r = requests[id]``, ``req = requests[id]``): testing the copy
+    (``require(r.client != address(0))``) tests the record."""
+    out: dict[Variable, StateVariable] = {}
+    index = body.index
+    for local in index.locals if index is not None else []:
+        decl = local.parent
+        root = root_state(decl.value) if isinstance(decl, VarDecl) and not decl.is_tuple else None
+        if root is not None:
+            out[local] = root
+    for assignment in index.assignments if index is not None else []:
+        target, root = assignment.target, root_state(assignment.value)
+        if isinstance(target, Identifier) and isinstance(target.ref, Variable) and root:
+            out[target.ref] = root
+    return out
 
 
 def _marks(node: Node) -> bool:

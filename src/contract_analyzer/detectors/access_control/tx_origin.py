@@ -12,8 +12,8 @@ from contract_analyzer.detectors.access_control._util import (
 )
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
-from contract_analyzer.ir.declarations import Callable, Modifier
-from contract_analyzer.ir.nodes import Binary, Call, Emit, Expr, Index, Node
+from contract_analyzer.ir.declarations import Callable, Function, Modifier
+from contract_analyzer.ir.nodes import Binary, Call, Emit, Expr, Identifier, Index, Node, Return
 from contract_analyzer.ir.render import render
 from contract_analyzer.ir.resolve import dotted_name
 
@@ -49,7 +49,7 @@ class TxOrigin(Detector):
             if index is None:
                 continue
             for binary in index.binaries:
-                issue = self._comparison(callable_, binary)
+                issue = self._comparison(ctx, callable_, binary)
                 if issue is not None:
                     yield issue
             for node in index.indexes:
@@ -63,13 +63,15 @@ class TxOrigin(Detector):
                         confidence=Confidence.MEDIUM,
                     )
 
-    def _comparison(self, callable_: Callable, binary: Binary) -> Issue | None:
+    def _comparison(self, ctx: Context, callable_: Callable, binary: Binary) -> Issue | None:
         if binary.op not in ("==", "!="):
             return None
         for mine, other in ((binary.left, binary.right), (binary.right, binary.left)):
             if not _is_origin(mine):
                 continue
             if is_sender(other) or is_zero(other) or _is_origin(other) or _logged(binary):
+                return None
+            if _asks_about_caller(ctx, callable_, binary, other):
                 return None
             where = "modifier" if isinstance(callable_, Modifier) else "function"
             if state_roots(other) or _getter(other):
@@ -86,6 +88,27 @@ class TxOrigin(Detector):
                 confidence=confidence,
             )
         return None
+
+
+def _asks_about_caller(ctx: Context, callable_: Callable, binary: Binary, other: Expr) -> bool:
+    """A view answers whether the address it was handed started the transaction
+    in what it returns (``hasAccess(user) returns (... || user == tx.origin)``), and every
+    caller we can see hands it ``msg.sender``: that tells a direct call from an account (an off-chain
+    read) from a contract's; no stored identity is trusted through ``tx.origin``."""
+    if not isinstance(callable_, Function) or not callable_.is_view:
+        return False
+    if not isinstance(other, Identifier) or other.ref not in callable_.params:
+        return False
+    if not isinstance(getattr(binary, "stmt", None), Return):
+        return False  # `require(tx.origin == from)` inside the view authorises
+    position = callable_.params.index(other.ref)
+    for caller in ctx.facts(callable_).callers:
+        for call, target in ctx.facts(caller).internal_calls:
+            if target is callable_ and not (
+                position < len(call.args) and is_sender(call.args[position])
+            ):
+                return False
+    return True
 
 
 def _getter(expr: Expr) -> bool:

@@ -21,7 +21,7 @@ from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Iss
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Callable, Function
 from contract_analyzer.ir.index import facts_of
-from contract_analyzer.ir.nodes import Expr, Index, Member, Variable
+from contract_analyzer.ir.nodes import Expr, Identifier, Index, Member, Unary, Variable
 from contract_analyzer.ir.render import render
 from contract_analyzer.ir.resolve import dotted_name
 
@@ -72,6 +72,8 @@ class UnprotectedMint(Detector):
         amount_labels = ctx.sources(function, site.amount)
         if "msg.value" in amount_labels or "call_return" in amount_labels:
             return None  # paid, or backed by a deposit measured on-chain (`balanceOf(this)`)
+        if _charges_caller(ctx, function, amount_labels):
+            return None  # `_debit(-amount, msg.sender)`: the caller's own credit pays for it
         conditions = facts_of(stmt.conditions) if stmt is not None else []
         caller_amount = "param" in amount_labels
         if not caller_amount and is_sender(site.recipient) and conditions:
@@ -99,6 +101,30 @@ class UnprotectedMint(Detector):
             severity=severity,
             confidence=confidence,
         )
+
+
+def _charges_caller(ctx: Context, function: Function, amount_labels: frozenset[str]) -> bool:
+    """An internal or library call in ``function`` books the negated minted amount
+    against the caller (``_accountDelta(token, -(amount.toInt128()), msg.sender)``):
+    the mint is settled from what the caller is owed, not created from nothing."""
+    params = {label for label in amount_labels if label.startswith("param:")}
+    index = function.index
+    if not params or index is None:
+        return False
+    for call in index.calls:
+        if call.kind not in ("internal", "library") or not any(is_sender(a) for a in call.args):
+            continue
+        for argument in call.args:
+            if isinstance(argument, Unary) and argument.op == "-":
+                operand = argument.operand  # `-(amount.toInt128())`: through casts too
+                named = {
+                    f"param:{node.ref.name}"
+                    for node in operand.walk()
+                    if isinstance(node, Identifier) and node.ref in function.params
+                }
+                if params & (named | ctx.sources(function, operand)):
+                    return True
+    return False
 
 
 def _paid_or_scoped(ctx: Context, function: Function) -> bool:

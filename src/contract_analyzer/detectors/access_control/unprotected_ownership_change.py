@@ -24,6 +24,7 @@ from contract_analyzer.detectors.access_control._reach import (
     entries,
     params_in,
 )
+from contract_analyzer.detectors.access_control._records import fresh_record, record_admin
 from contract_analyzer.detectors.access_control._util import (
     INITIALIZER_NAME,
     lowered,
@@ -128,6 +129,8 @@ class UnprotectedOwnershipChange(Detector):
         ]
         if not found or claimed(ctx, function, stmt, var, node):
             return None
+        if fresh_record(ctx, function, node) or record_admin(ctx, function, node):
+            return None  # a new record for the caller, or one they already administer
         if not function.is_public:
             # an internal helper: only a takeover if the caller chooses who gets in
             labels = _written_labels(ctx, function, node)

@@ -35,6 +35,7 @@ from contract_analyzer.detectors.arithmetic._influence import (
     Influence,
 )
 from contract_analyzer.detectors.arithmetic._keys import Keys, int_value
+from contract_analyzer.detectors.arithmetic._ledger import token_ledger
 from contract_analyzer.detectors.arithmetic._messages import (
     VERB,
     describe,
@@ -137,6 +138,8 @@ class IntegerOverflow(Detector):
                 ):
                     continue  # the same amount moved again: bounded by (or part of) the first
             pulled = op.kind == "add" and bounded_by_pull(pulls, amount, op.node)
+            if mode is True and unchecked(op) and token_ledger(ctx, fn.contract, op):
+                continue  # units of a token the contract holds and pays out: below its supply
             if pulled or (mode is True and not unchecked(op)):
                 safe.update(k for k in operand_keys(keys, op) if k)
                 continue
