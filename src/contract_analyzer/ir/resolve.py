@@ -483,6 +483,9 @@ class Scope:
         if isinstance(base, MetaType):
             call.kind = "builtin"
             return
+        if isinstance(base, TypeExpr) and name == "concat":
+            call.kind = "builtin"  # `bytes.concat(...)` / `string.concat(...)`
+            return
         if name in ("wrap", "unwrap") and len(call.args) == 1 and isinstance(base, Identifier):
             if base_ref is None or not isinstance(base_ref, Variable | StateVariable):
                 call.kind = "builtin"  # user-defined value type: `Delay.unwrap(d)`

@@ -7,6 +7,8 @@ answer). Helpers of unprotected_setter.
 
 from __future__ import annotations
 
+import re
+
 from contract_analyzer.detectors.access_control._util import cache
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.detectors.randomness._payout import moves_value
@@ -27,6 +29,13 @@ PAYEE = "payee"
 SWITCH = "switch"
 AMOUNT = "amount"
 SECRET = "secret"
+ORACLE = "oracle"
+
+# calls that ask a contract for a price or exchange rate
+_PRICE_CALL = re.compile(
+    r"^(latestRoundData|latestAnswer|getPrice\w*|price\w*|\w*Price|getRate|exchangeRate\w*|"
+    r"consult|peek)$"
+)
 
 # token calls and the position of their amount argument
 _AMOUNT_ARG = {"transfer": 1, "safeTransfer": 1, "mint": 1, "transferFrom": 2}
@@ -47,6 +56,7 @@ def sensitive_vars(ctx: Context, contract: Contract) -> dict[StateVariable, tupl
                 continue
             _payees(ctx, callable_, found)
             _switches(callable_, found)
+            _oracles(ctx, callable_, found)
             if isinstance(callable_, Function) and ctx.facts(callable_).reachable_by_anyone:
                 _amounts(ctx, callable_, found)
                 _secrets(ctx, callable_, found)
@@ -86,6 +96,23 @@ def _payees(
             if position is not None and position < len(call.args):
                 labels = _state_labels(ctx, callable_, call.args[position])
                 _note(found, contract, labels, PAYEE, callable_)
+
+
+def _oracles(
+    ctx: Context, callable_: Callable, found: dict[StateVariable, tuple[str, Callable]]
+) -> None:
+    """A stored contract asked for a price (``oracle.getPrice(token)``): whoever sets it
+    decides every valuation."""
+    contract = callable_.contract
+    if contract is None:
+        return
+    for ext in ctx.facts(callable_).external_calls:
+        if ext.kind != "high_level" or not _PRICE_CALL.match(ext.function_name or ""):
+            continue
+        for name in sorted(_state_labels(ctx, callable_, ext.target)):
+            var = contract.find_state_variable(name)
+            if var is not None and not var.constant:
+                found.setdefault(var, (ORACLE, callable_))
 
 
 def _amounts(ctx: Context, fn: Function, found: dict[StateVariable, tuple[str, Callable]]) -> None:

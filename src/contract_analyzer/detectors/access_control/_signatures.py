@@ -69,7 +69,7 @@ def first_recovery(ctx: Context, fn: Function) -> tuple[list[Call], Callable, Ca
 
 def atoms(ctx: Context, owner: Callable, expr: Expr | None, depth: int = 0) -> set[object]:
     """What ``expr`` is computed from: state variables, parameters (``Variable``), and the
-    markers ``"this"``, ``"domain"`` (chain id or a domain separator) and ``"writes"``
+    markers ``"this"``, ``"domain"`` (a domain separator), ``"chainid"`` and ``"writes"``
     (a call that changes state on the way, like ``_useNonce(owner)``)."""
     out: set[object] = set()
     if expr is None or depth > _MAX_DEPTH:
@@ -80,7 +80,7 @@ def atoms(ctx: Context, owner: Callable, expr: Expr | None, depth: int = 0) -> s
         elif isinstance(node, Member):
             name = dotted_name(node)
             if name == "block.chainid":
-                out.add("domain")
+                out.add("chainid")  # the chain, but not which contract on it
         elif isinstance(node, Call):
             _call(ctx, node, depth, out)
     return out

@@ -74,11 +74,16 @@ class SignatureReplay(Detector):
                     confidence=confidence,
                 )
             elif "this" not in digest and "domain" not in digest:
+                what = (
+                    "includes the chain id but not this contract's address: a signature "
+                    "made for another deployment on the same chain is accepted here too."
+                    if "chainid" in digest
+                    else "includes neither this contract's address nor the chain id: a "
+                    "signature made for another deployment or chain is accepted here too."
+                )
                 yield self.issue(
                     node,
-                    f"The message signed for `{function.name}` includes neither this "
-                    "contract's address nor the chain id: a signature made for another "
-                    "deployment or chain is accepted here too.",
+                    f"The message signed for `{function.name}` {what}",
                     function=function,
                     severity=Severity.LOW,
                     confidence=Confidence.MEDIUM,

@@ -21,6 +21,7 @@ from contract_analyzer.detectors.access_control._reach import (
 )
 from contract_analyzer.detectors.access_control._sensitive import (
     AMOUNT,
+    ORACLE,
     PAYEE,
     SECRET,
     sensitive_vars,
@@ -103,7 +104,7 @@ class UnprotectedSetter(Detector):
             return None
         labels = ctx.sources(function, node.value)
         chosen = controlled_entries(ctx, function, params_in(function, labels), stmt)
-        if why == PAYEE:
+        if why in (PAYEE, ORACLE):
             found = chosen
         elif (_is_true(node.value) or _toggles(node.value, var)) and not facts_of(stmt.conditions):
             found = [entry for entry, _ in entries(ctx, function, stmt)]
@@ -127,6 +128,13 @@ class UnprotectedSetter(Detector):
                 f"{who} and set `{var.name}`, which `{user}` pays out to, while other "
                 "functions of the contract check the caller: an attacker redirects the "
                 "payments to themselves."
+            )
+            severity = Severity.HIGH
+        elif why == ORACLE:
+            message = (
+                f"{who} and replace `{var.name}`, the price source `{user}` relies on, "
+                "while other functions of the contract check the caller: an attacker "
+                "installs an oracle that reports any price they like."
             )
             severity = Severity.HIGH
         elif why == AMOUNT:

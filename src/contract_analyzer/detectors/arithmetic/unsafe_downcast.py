@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract_analyzer.detectors.arithmetic import _narrowing as nar
 from contract_analyzer.detectors.arithmetic._influence import ANYONE, NONE, PRIVILEGED, Influence
 from contract_analyzer.detectors.arithmetic._keys import (
     Keys,
@@ -25,7 +26,15 @@ from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Iss
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Function
 from contract_analyzer.ir.index import is_call_to
-from contract_analyzer.ir.nodes import Binary, Call, Expr, Identifier, Member, MetaType, TypeExpr
+from contract_analyzer.ir.nodes import (
+    Binary,
+    Call,
+    Expr,
+    Identifier,
+    Member,
+    MetaType,
+    TypeExpr,
+)
 from contract_analyzer.ir.render import render
 
 _HASHES = frozenset({"keccak256", "sha3", "sha256", "ripemd160", "blockhash"})
@@ -76,13 +85,29 @@ class UnsafeDowncast(Detector):
             return None
         if _into_address(call) or _bounded_by_shape(arg, to_bits) or _mentions_hash(arg):
             return None
+        width = nar.width(ctx, fn, arg, influence.defs(fn))
+        if (width is not None and width <= to_bits) or nar.unpacks_bytes(ctx, fn, arg):
+            return None
+        if to_bits >= 32 and nar.block_value(ctx, influence, fn, arg, to_bits, 0):
+            return None  # block numbers and timestamps fit in 32 bits until 2106
         labels = influence.value_labels(fn, arg)
         level = influence.level(fn, labels, bounded=False, fed=True)
         small = (to_bits < 96 and "msg.value" in labels) or (to_bits < 32 and "bounded" in labels)
         if level == NONE and small:
             level = influence.access(fn)
-        if level == NONE or _checked(keys, fn, call, arg):
+        if (
+            level == NONE
+            or _checked(keys, fn, call, arg)
+            or nar.sum_bounded(keys, call, arg, to_bits)
+        ):
             return None
+        if level == ANYONE and (
+            nar.trusted_source(ctx, influence, fn, arg, labels)
+            or nar.own_query(fn, labels)
+            or nar.consistent_alias(keys, fn, call, arg)
+            or nar.splits(keys, fn, arg, to_bits)
+        ):
+            level = PRIVILEGED
         limit = (
             f"outside the {to_type} range" if to_type.is_signed else f"above type({to_type}).max"
         )

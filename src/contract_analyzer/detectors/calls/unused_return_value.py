@@ -57,7 +57,7 @@ class UnusedReturnValue(Detector):
                     f"result is ignored; check what `{name}` reports.",
                     function=callable_,
                     # our own helpers' flags are often "did anything change": less alarming
-                    severity=None if external else Severity.LOW,
+                    severity=None if external and not _informational(target) else Severity.LOW,
                     confidence=Confidence.HIGH if external else None,
                 )
 
@@ -90,6 +90,24 @@ def _meaningful(call: Call, target: Function) -> bool:
         if None not in values and len(set(values)) == 1:
             return False  # always returns the same constant (`return true;`)
     return True
+
+
+def _informational(target: Function) -> bool:
+    """Every value returned is a handle the callee hands out (a request id, a message
+    id, a queued operation's hash), not a success flag or an amount: ignoring it loses
+    nothing the call did, so it is worth a look but not a medium finding."""
+    for ret in target.returns:
+        kind = ret.type_name
+        if kind is None or kind.is_bool:
+            return False
+        named_id = ret.name.lower().endswith("id") if ret.name else False
+        handle = target.name.startswith(_HANDLE_PREFIXES) and kind.is_integer
+        if not (named_id or handle or str(kind) == "bytes32"):
+            return False
+    return True
+
+
+_HANDLE_PREFIXES = ("request", "create", "queue", "send", "register", "schedule")
 
 
 def _called_name(call: Call, target: Function) -> str:

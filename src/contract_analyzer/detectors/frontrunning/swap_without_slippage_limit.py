@@ -75,12 +75,14 @@ def _zero_min_out(call: Call, callee: object, name: str) -> Expr | None:
     for arg_name, arg in named:
         if _MIN_OUT.match(arg_name) and _is_zero(arg):
             return arg
-    params = getattr(callee, "params", None)
+    params = getattr(callee, "params", None) or []
     if not call.arg_names:
-        if params:
+        named_params = bool(params) and any(_MIN_OUT.match(p.name or "") for p in params)
+        if named_params:
             for i, param in enumerate(params):
                 if i < len(call.args) and _MIN_OUT.match(param.name) and _is_zero(call.args[i]):
                     return call.args[i]
+        # an interface written with unnamed parameters: fall back to the known layout
         elif name in _KNOWN and _KNOWN[name] < len(call.args):
             arg = call.args[_KNOWN[name]]
             if _is_zero(arg):

@@ -195,7 +195,11 @@ class Reentrancy(Detector):
             return None
         owner = ext.owner
         attacker_target, sends_ether = site.attacker_target, site.sends_ether
-        if guarded or site.hook:
+        own_result = _stores_own_result(ext.call, [hit.writes[v] for v in stale])
+        if own_result and not attacker_target and not sends_ether:
+            # `s_id = coordinator.request()`: the write cannot come before the call
+            severity, confidence = Severity.LOW, Confidence.LOW
+        elif guarded or site.hook:
             # a designed callback (checked for a magic answer) or a locked function
             severity, confidence = (
                 Severity.MEDIUM,
@@ -233,6 +237,17 @@ class Reentrancy(Detector):
             contract=(owner.contract if here else function.contract) or contract,
             function=owner if here else function,
         )
+
+
+def _stores_own_result(call: Call, lines: list[int]) -> bool:
+    """Every late write is ``x = call(...)``, storing this call's own result."""
+    node = call.parent
+    return (
+        isinstance(node, Assignment)
+        and node.op == "="
+        and node.value is call
+        and all(line == node.line for line in lines)
+    )
 
 
 def _locked_by_helper(ctx: Context, step: Step) -> bool:
