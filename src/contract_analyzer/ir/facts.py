@@ -396,7 +396,23 @@ def is_mutex_modifier(modifier: Modifier) -> bool:
                     checked.update(read_checked)
                 else:
                     after.update(written)
-    return bool(checked & before & after)
+    if checked & before & after:
+        return True
+    return _named_lock_around_placeholder(modifier, placeholder.start)
+
+
+def _named_lock_around_placeholder(modifier: Modifier, placeholder_start: int) -> bool:
+    """A modifier named as a lock (``nonReentrant``) that calls helpers before and after
+    ``_``: the lock state may live where the IR cannot name it (OpenZeppelin 5 keeps it
+    in an ERC-7201 storage slot written through ``StorageSlot``), so the shape and the
+    name together are taken as the lock."""
+    index = modifier.index
+    if index is None or not _MUTEX_NAME.search(modifier.name):
+        return False
+    calls = [c for c in index.calls if c.kind == "internal"]
+    return any(c.start < placeholder_start for c in calls) and any(
+        c.start > placeholder_start for c in calls
+    )
 
 
 def _has_inline_mutex(function: Function, facts: FunctionFacts) -> bool:

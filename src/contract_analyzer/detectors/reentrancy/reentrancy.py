@@ -9,13 +9,14 @@ from pathlib import PurePath
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.detectors.reentrancy._callsite import judge
+from contract_analyzer.detectors.reentrancy._mint_hook import hook_call, is_receiver_hook, mints
 from contract_analyzer.detectors.reentrancy._reach import open_to_users
 from contract_analyzer.ir.access import is_self_update
 from contract_analyzer.ir.declarations import Callable, Contract, Function, StateVariable
 from contract_analyzer.ir.facts import ExternalCall
 from contract_analyzer.ir.flow import Step, execution_order
 from contract_analyzer.ir.index import facts_of
-from contract_analyzer.ir.nodes import Assignment, Call, Identifier, Literal, Member, Update
+from contract_analyzer.ir.nodes import Assignment, Call, Expr, Identifier, Literal, Member, Update
 from contract_analyzer.ir.render import render
 from contract_analyzer.ir.resolve import dotted_name
 
@@ -89,7 +90,9 @@ class Reentrancy(Detector):
                 facts = ctx.facts(function)
                 if not facts.writes_all or not open_to_users(ctx, function):
                     continue
-                if not any(e.can_reenter for e in facts.calls_out_all):
+                if not any(e.can_reenter for e in facts.calls_out_all) and not mints(
+                    function, facts.callees
+                ):
                     continue
                 yield from self._check(ctx, contract, function, lookups, readers)
 
@@ -130,6 +133,10 @@ class Reentrancy(Detector):
                     covered.add(id(target))
                     covered.update(id(c) for c in summary.callees)
                     step_calls.extend(summary.calls_out_all)
+            if isinstance(step.node, Call) and not step.summarized:
+                token_hook = hook_call(step.node, step.owner)  # an unresolved `_safeMint(to, id)`
+                if token_hook is not None:
+                    step_calls.append(token_hook)
             grows = not step.summarized and _only_adds(step.node)
             for written in step_writes:
                 written_so_far.add(written)
@@ -196,7 +203,14 @@ class Reentrancy(Detector):
         owner = ext.owner
         attacker_target, sends_ether = site.attacker_target, site.sends_ether
         own_result = _stores_own_result(ext.call, [hit.writes[v] for v in stale])
-        if own_result and not attacker_target and not sends_ether:
+        token_hook = is_receiver_hook(ext)
+        if token_hook:
+            # a mint/transfer calling the recipient's hook: re-entry mints past a limit
+            # the function checked on state it only updates afterwards
+            decided = attacker_target and any(v in hit.read_before for v in stale)
+            severity = Severity.HIGH if decided and not guarded else Severity.MEDIUM
+            confidence = Confidence.MEDIUM
+        elif own_result and not attacker_target and not sends_ether:
             # `s_id = coordinator.request()`: the write cannot come before the call
             severity, confidence = Severity.LOW, Confidence.LOW
         elif guarded or site.hook:
@@ -212,10 +226,13 @@ class Reentrancy(Detector):
         else:
             severity, confidence = Severity.MEDIUM, Confidence.LOW
         names = ", ".join(f"`{v.name}` (line {hit.writes[v]})" for v in stale[:4])
-        call_text = render(ext.call, max_len=60)
         here = owner.contract is not None and owner.contract.unit is ctx.unit
         location = ext.call if here else hit.step.anchor
         via = "" if here else f" (through `{owner.qualified_name}`, {_file_name(owner)}:{ext.line})"
+        if token_hook:  # reported where the analysed function mints, not inside the token
+            here, owner, via = True, function, ""
+            location = hit.step.anchor if hit.step.anchor is not None else ext.call
+        call_text = render(location if isinstance(location, Expr) else ext.call, max_len=60)
         message = (
             f"`{call_text}`{via} hands control to "
             f"{'an address the caller chooses' if attacker_target else 'another contract'}"
@@ -225,7 +242,12 @@ class Reentrancy(Detector):
         if cross:
             message += f" or into {', '.join(f'`{n}`' for n in sorted(set(cross)))}"
         message += " sees the old value."
-        if site.hook:
+        if token_hook:
+            message += (
+                f" `{ext.function_name}` runs on the recipient in the middle of `{function.name}`;"
+                " update the counters first or add a reentrancy lock."
+            )
+        elif site.hook:
             message += " The call is a callback the protocol makes on purpose; make sure every function it can reach is safe to run at that point."
         elif guarded:
             message += " The function has a reentrancy lock, but the functions named above do not."
