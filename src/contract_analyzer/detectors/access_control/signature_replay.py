@@ -19,8 +19,11 @@ from contract_analyzer.ir.nodes import (
     Assignment,
     Expr,
     Identifier,
+    Index,
     Literal,
+    Member,
     Node,
+    Update,
     VarDecl,
     Variable,
 )
@@ -100,8 +103,11 @@ def _single_use(ctx: Context, function: Function, digest: set[object]) -> bool:
         return True
     if any(isinstance(a, StateVariable) and a in facts.writes_all for a in digest):
         return True
-    if any(_NONCE.search(b.name) and ctx.facts(b).writes_all for b in facts.callees):
-        return True  # `_useCheckedNonce(signer, nonce)`
+    if any(
+        _NONCE.search(b.name) and (ctx.facts(b).writes_all or _writes_through_pointer(b))
+        for b in facts.callees
+    ):
+        return True  # `_useCheckedNonce(signer, nonce)`, also on namespaced storage
     if any(isinstance(b, Function) and b.body is None for b in facts.callees):
         return True  # the marking may live in an override we cannot see (`_countVote`)
     markers = closure_union(ctx, function, "marks", lambda b: _body_sets(ctx, b)[0])
@@ -175,3 +181,23 @@ def _marks(node: Node) -> bool:
     if isinstance(node, Assignment) and node.op in ("+=", "-="):
         return isinstance(node.value, Literal)
     return True
+
+
+def _writes_through_pointer(body: Callable) -> bool:
+    """The body writes storage through a local storage pointer (``$._nonces[o]++`` on
+    the struct an ERC-7201 getter returns, as upgradeable bases keep their state)."""
+    if body.body is None:
+        return False
+    for node in body.body.walk():
+        target = None
+        if isinstance(node, Assignment):
+            target = node.target
+        elif isinstance(node, Update):
+            target = node.operand
+        while isinstance(target, Index | Member):
+            target = target.base
+        if isinstance(target, Identifier):
+            ref = target.ref
+            if isinstance(ref, Variable) and ref.location == "storage" and ref.kind != "state":
+                return True
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from contract_analyzer.detectors.access_control._lifecycle import one_shot
@@ -11,6 +12,7 @@ from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Iss
 from contract_analyzer.detectors.context import Context
 from contract_analyzer.ir.declarations import Contract, Function
 from contract_analyzer.ir.index import is_call_to
+from contract_analyzer.ir.nodes import Identifier
 
 
 class UnprotectedInitializer(Detector):
@@ -53,9 +55,10 @@ class UnprotectedInitializer(Detector):
             return None
         privileged = privileged_vars(ctx, contract)
         written = sorted((v for v in facts.writes_all if v in privileged), key=lambda v: v.name)
-        if not written:
+        helpers = _owner_setup_calls(function)
+        if not written and not helpers:
             return None
-        names = ", ".join(f"`{v.name}`" for v in written[:3])
+        names = ", ".join([f"`{v.name}`" for v in written[:3]] + helpers[:2])
         if not one_shot(ctx, function):
             severity, confidence, note = lowered([function], self.severity, self.confidence)
             return self.issue(
@@ -105,3 +108,27 @@ def _privileged_destroyer(ctx: Context, contract: Contract) -> str | None:
             ):
                 return function.name
     return None
+
+
+_OWNER_SETUP = re.compile(
+    r"^(__\w*(Ownable|AccessControl|Owned|Auth)\w*_init(_unchained)?|_transferOwnership"
+    r"|_grantRole|_setupRole|_setOwner|_initializeOwner)$"
+)
+"""Inherited helpers that set the owner or roles. Upgradeable bases (OpenZeppelin 5
+keeps their state in namespaced storage slots the IR cannot name, and single files
+often do not have the base at all) are seen through these calls."""
+
+
+def _owner_setup_calls(function: Function) -> list[str]:
+    """The owner/role helpers the function calls directly, as ``owner (via `f`)``."""
+    index = function.index
+    if index is None:
+        return []
+    found: list[str] = []
+    for call in index.calls:
+        callee = call.callee
+        if isinstance(callee, Identifier) and _OWNER_SETUP.match(callee.name):
+            text = f"the owner or roles (via `{callee.name}`)"
+            if text not in found:
+                found.append(text)
+    return found
