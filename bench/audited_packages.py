@@ -36,6 +36,7 @@ PACKAGES = {
     "@uniswap/v4-core": "src",
     "solmate": "src",
     "@openzeppelin/contracts-upgradeable@4.9.6": ".",
+    "@openzeppelin/contracts-upgradeable@5.7.0": ".",  # namespaced (ERC-7201) storage
     "@openzeppelin/contracts@3.4.2": ".",
     "@aave/core-v3": "contracts",
     "@safe-global/safe-contracts@1.4.1": "contracts",
