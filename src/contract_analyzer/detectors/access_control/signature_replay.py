@@ -13,17 +13,15 @@ from contract_analyzer.detectors.access_control._signatures import (
 from contract_analyzer.detectors.access_control._util import cache, lowered, root_state
 from contract_analyzer.detectors.base import SECURITY, Confidence, Detector, Issue, Severity
 from contract_analyzer.detectors.context import Context
+from contract_analyzer.ir.access import root_identifier
 from contract_analyzer.ir.declarations import Callable, Function, StateVariable
 from contract_analyzer.ir.index import facts_of
 from contract_analyzer.ir.nodes import (
     Assignment,
     Expr,
     Identifier,
-    Index,
     Literal,
-    Member,
     Node,
-    Update,
     VarDecl,
     Variable,
 )
@@ -186,18 +184,13 @@ def _marks(node: Node) -> bool:
 def _writes_through_pointer(body: Callable) -> bool:
     """The body writes storage through a local storage pointer (``$._nonces[o]++`` on
     the struct an ERC-7201 getter returns, as upgradeable bases keep their state)."""
-    if body.body is None:
+    index = body.index
+    if index is None:
         return False
-    for node in body.body.walk():
-        target = None
-        if isinstance(node, Assignment):
-            target = node.target
-        elif isinstance(node, Update):
-            target = node.operand
-        while isinstance(target, Index | Member):
-            target = target.base
-        if isinstance(target, Identifier):
-            ref = target.ref
-            if isinstance(ref, Variable) and ref.location == "storage" and ref.kind != "state":
-                return True
+    targets = [a.target for a in index.assignments] + [u.operand for u in index.updates]
+    for target in targets:
+        root = root_identifier(target)
+        ref = root.ref if root is not None else None
+        if isinstance(ref, Variable) and ref.location == "storage" and ref.kind != "state":
+            return True
     return False
