@@ -28,10 +28,10 @@ from contract_analyzer.service.errors import error_response
 from contract_analyzer.service.jobs import JobService, job_document
 from contract_analyzer.service.jobs_models import JobAccepted, JobRequest, JobStatusResponse
 from contract_analyzer.service.models import (
+    JSON_BODY_ERRORS,
     AnalyzeRequest,
     BatchRequest,
-    ErrorResponse,
-    error_example,
+    error_doc,
 )
 from contract_analyzer.storage.base import IdempotencyConflictError, ItemTooLargeError
 
@@ -40,41 +40,24 @@ router = APIRouter(tags=["jobs"])
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
-def _error(description: str, code: str, message: str) -> dict[str, Any]:
-    return {
-        "model": ErrorResponse,
-        "description": description,
-        "content": {"application/json": {"example": error_example(code, message)}},
-    }
-
-
 _SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _error(
+    400: error_doc(
         "The body is not valid JSON", "invalid_json", "The request body is not valid JSON."
     ),
-    409: _error(
+    409: error_doc(
         "The Idempotency-Key was used with another request",
         "idempotency_conflict",
         "This Idempotency-Key was already used for a different request.",
     ),
-    413: _error(
-        "The body is over the size limit",
-        "payload_too_large",
-        "The request body is larger than the limit of 1,048,576 bytes.",
-    ),
-    415: _error(
-        "The body is not sent as JSON",
-        "unsupported_media_type",
-        "Send the request body as JSON with the header Content-Type: application/json.",
-    ),
-    422: _error(
+    **JSON_BODY_ERRORS,
+    422: error_doc(
         "A field or header is missing or invalid",
         "validation_error",
         "The field 'callback_url' is invalid: the callback URL must start with http:// or "
         "https://.",
     ),
-    500: _error("Unexpected error", "internal_error", "Something went wrong on our side."),
-    503: _error(
+    500: error_doc("Unexpected error", "internal_error", "Something went wrong on our side."),
+    503: error_doc(
         "The job store or queue cannot be reached",
         "service_unavailable",
         "The job queue is unavailable; retry in a moment.",
@@ -217,9 +200,9 @@ async def submit_job(
     name="get_job",
     response_model=JobStatusResponse,
     responses={
-        404: _error("No such job", "not_found", "There is no job with this id."),
-        500: _error("Unexpected error", "internal_error", "Something went wrong on our side."),
-        503: _error(
+        404: error_doc("No such job", "not_found", "There is no job with this id."),
+        500: error_doc("Unexpected error", "internal_error", "Something went wrong on our side."),
+        503: error_doc(
             "The job store cannot be reached",
             "service_unavailable",
             "The job store is unavailable; retry in a moment.",

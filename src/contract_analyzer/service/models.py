@@ -365,3 +365,27 @@ def error_example(code: str, message: str) -> dict[str, Any]:
             "request_id": "3f6c1f2e-8a1b-4c55-9a43-5b0d2a7e9c10",
         }
     }
+
+
+def error_doc(description: str, code: str, message: str) -> dict[str, Any]:
+    """One entry of a route's ``responses``: the error shape with an example."""
+    return {
+        "model": ErrorResponse,
+        "description": description,
+        "content": {"application/json": {"example": error_example(code, message)}},
+    }
+
+
+JSON_BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: error_doc(
+        "The body is over the size limit",
+        "payload_too_large",
+        "The request body is larger than the limit of 1,048,576 bytes.",
+    ),
+    415: error_doc(
+        "The body is not sent as JSON",
+        "unsupported_media_type",
+        "Send the request body as JSON with the header Content-Type: application/json.",
+    ),
+}
+"""What any route with a JSON body can answer before the body is read."""

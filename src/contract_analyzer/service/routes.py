@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from contract_analyzer.auth.middleware import effective_use_ai
 from contract_analyzer.service.models import (
+    JSON_BODY_ERRORS,
     SUCCESS_MESSAGE,
     VULNERABLE_BANK,
     AIProviderInfo,
@@ -25,10 +26,9 @@ from contract_analyzer.service.models import (
     BatchRequest,
     BatchResponse,
     DetectorsResponse,
-    ErrorResponse,
     HealthResponse,
     OutputFormat,
-    error_example,
+    error_doc,
 )
 from contract_analyzer.version import ENGINE_ID, ENGINE_NAME, __version__
 
@@ -41,48 +41,31 @@ SARIF_MEDIA_TYPE = "application/sarif+json"
 MARKDOWN_MEDIA_TYPE = "text/markdown; charset=utf-8"
 
 
-def _error(description: str, code: str, message: str) -> dict[str, Any]:
-    return {
-        "model": ErrorResponse,
-        "description": description,
-        "content": {"application/json": {"example": error_example(code, message)}},
-    }
-
-
 _COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    500: _error(
+    500: error_doc(
         "Unexpected error (logged with the request id)",
         "internal_error",
         "Something went wrong on our side; the error is logged with this request id.",
     ),
 }
 _ANALYSIS_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _error(
+    400: error_doc(
         "The body is not valid JSON",
         "invalid_json",
         "The request body is not valid JSON (Expecting value at character 0).",
     ),
-    413: _error(
-        "The body is over the size limit",
-        "payload_too_large",
-        "The request body is larger than the limit of 1,048,576 bytes.",
-    ),
-    415: _error(
-        "The body is not sent as JSON",
-        "unsupported_media_type",
-        "Send the request body as JSON with the header Content-Type: application/json.",
-    ),
-    422: _error(
+    **JSON_BODY_ERRORS,
+    422: error_doc(
         "A field is missing or invalid",
         "validation_error",
         "The field 'contract_code' is required.",
     ),
-    503: _error(
+    503: error_doc(
         "The server is shutting down",
         "service_unavailable",
         "The server is shutting down; retry in a moment.",
     ),
-    504: _error(
+    504: error_doc(
         "The analysis ran over its time limit and was stopped",
         "analysis_timeout",
         "The analysis took longer than 10 seconds and was stopped; send a smaller source "
@@ -280,7 +263,7 @@ async def health(request: Request) -> HealthResponse:
     "/detectors",
     response_model=DetectorsResponse,
     responses={
-        422: _error(
+        422: error_doc(
             "Unknown analysis type",
             "validation_error",
             "Query parameter 'analysis_type': Input should be 'security', 'gas', "
